@@ -1,0 +1,2 @@
+// Owns registering the commands contributed by capabilities (one import per capability).
+export {};

@@ -1,0 +1,2 @@
+export { buildApp, type App } from "./app";
+export { createRuntime, createLogger, type Runtime } from "./runtime";

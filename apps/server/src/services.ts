@@ -1,0 +1,13 @@
+// Owns composing the domain services from the runtime's adapters: one line per capability.
+import type { Runtime } from "./runtime";
+
+export interface Services {
+  /** Placeholder key so the object is never empty; capabilities add their services below. */
+  startedAt: Date;
+}
+
+export async function createServices(runtime: Omit<Runtime, "services">): Promise<Services> {
+  return {
+    startedAt: runtime.clock.now(),
+  };
+}

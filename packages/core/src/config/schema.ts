@@ -1,0 +1,68 @@
+// Owns the configuration schema: every environment variable the platform reads, validated once.
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const list = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .default([]);
+
+/** Raw environment shape. Values marked `browser` may be shown to a browser; nothing else may. */
+export const EnvSchema = z.object({
+  SAMOKODER_ENV: z.enum(["development", "test", "production"]).default("development"),
+  SAMOKODER_DATA_DIR: z.string().min(1).default("./data"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(8000).pipe(z.number().max(65535)),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: int(10, 1),
+  SECRET_KEY: z.string().optional(),
+  APP_SECRET_KEY: z.string().optional(),
+  /** Earlier APP_SECRET_KEY values, comma-separated, still accepted for decryption during a rotation. */
+  APP_SECRET_KEY_PREVIOUS: list,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** browser */ PUBLIC_URL: z.url().optional(),
+  CORS_ORIGINS: list,
+  TRUST_PROXY: z.string().optional().describe("true, a hop count, or comma-separated proxy addresses"),
+  BODY_LIMIT_BYTES: int(1024 * 1024, 1024),
+  REDIS_URL: z.string().optional(),
+  RATE_LIMIT_REGISTER_PER_MINUTE: int(10, 1),
+  RATE_LIMIT_LOGIN_PER_MINUTE: int(10, 1),
+  RATE_LIMIT_REFRESH_PER_MINUTE: int(10, 1),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(300, 1),
+  RATE_LIMIT_USER_PER_MINUTE: int(1200, 1),
+  LOCKOUT_MAX_FAILURES: int(5, 1),
+  LOCKOUT_WINDOW_MINUTES: int(15, 1),
+  ACCESS_TOKEN_TTL_SECONDS: int(15 * 60, 10),
+  REFRESH_TOKEN_TTL_SECONDS: int(7 * 24 * 3600, 60),
+  PROJECT_QUOTA_FREE: int(3),
+  PROJECT_QUOTA_STARTER: int(10),
+  PROJECT_QUOTA_PRO: int(50),
+  PROJECT_QUOTA_TEAM: int(200),
+  SAMOKODER_METRICS_TOKEN: z.string().min(16).optional(),
+  SAMOKODER_SANDBOX: z.enum(["bwrap", "unsafe-host"]).default("bwrap"),
+  SAMOKODER_ALLOW_PRIVATE_PROVIDER_URLS: bool.optional(),
+  SAMOKODER_ALLOWED_HTTP_PROVIDER_HOSTS: list,
+  SAMOKODER_DEFAULT_MODEL: z
+    .string()
+    .regex(/^[a-z-]+\/.+$/, "must be provider/model, e.g. openai/gpt-4o-mini")
+    .optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  GROQ_API_KEY: z.string().optional(),
+  OPENROUTER_API_KEY: z.string().optional(),
+  OPENAI_COMPATIBLE_BASE_URL: z.url().optional(),
+  OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  OPENAI_COMPATIBLE_MODELS: list,
+  SAMOKODER_LOCAL_MODEL_PATH: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;

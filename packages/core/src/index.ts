@@ -1,0 +1,5 @@
+// Public surface of the domain. Capabilities are exported one line each.
+export * from "./errors/index";
+export * from "./config/index";
+export * from "./clock";
+export * from "./auth/context";
