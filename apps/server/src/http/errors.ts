@@ -29,6 +29,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .split("/")
       .map((part) => (part.startsWith(":") ? "[^/]+" : part === "*" ? ".*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
       .join("/");
+    // CORS registers a catch-all OPTIONS route; it must not turn every unknown path into a 405.
+    if (route.url.includes("*")) return;
     for (const method of methods) routes.push({ method, pattern: new RegExp(`^${source}/?$`) });
   });
 

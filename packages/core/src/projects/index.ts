@@ -1,0 +1,1 @@
+export { createProjectsService, type ProjectRecord, type ProjectsService, type ListProjectsOptions } from "./service";
