@@ -3,3 +3,4 @@ export * from "./errors/index";
 export * from "./config/index";
 export * from "./clock";
 export * from "./auth/context";
+export * from "./projects/index";
