@@ -4,3 +4,4 @@ export * from "./config/index";
 export * from "./clock";
 export * from "./auth/context";
 export * from "./projects/index";
+export * from "./sandbox/index";
