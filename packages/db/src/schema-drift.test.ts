@@ -15,7 +15,7 @@ describe("drizzle schema matches the migrated database", () => {
     await database.drop();
   });
 
-  const tables = Object.values(schema).filter((value): value is PgTable => isTable(value));
+  const tables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => isTable(value));
 
   it("declares at least the foundation tables", () => {
     expect(tables.map((t) => getTableName(t))).toEqual(expect.arrayContaining(["users", "projects", "audit_events"]));
