@@ -29,6 +29,10 @@ export const errorCodes = [
   "url_not_allowed",
   "sandbox_unavailable",
   "sandbox_limit",
+  "path_not_allowed",
+  "edit_no_match",
+  "edit_multiple_matches",
+  "template_not_found",
   "internal_error",
   "service_unavailable",
 ] as const;
