@@ -9,6 +9,7 @@ import { resolveCredentials } from "./http/credentials";
 import { registerErrorHandling } from "./http/errors";
 import { registerMetrics } from "./http/metrics";
 import { registerOpenApi } from "./http/openapi";
+import { registerRateLimits } from "./http/rate-limits";
 import { registerSecurity } from "./http/security";
 import { registerRoutes } from "./routes/index";
 import type { Runtime } from "./runtime";
@@ -42,6 +43,7 @@ export async function buildApp(runtime: Runtime): Promise<App> {
   registerMetrics(app, runtime.metrics, config.metricsToken);
   await registerOpenApi(app);
   registerAuthentication(app, runtime, resolveCredentials(runtime));
+  await registerRateLimits(app, runtime);
   await registerRoutes(app, runtime);
   return app;
 }

@@ -1,16 +1,18 @@
 // Owns composing the domain services from the runtime's adapters: one line per capability.
-import { createProjectsService, type ProjectsService } from "@samokoder/core";
+import { type AuthService, createAuthService, createProjectsService, type ProjectsService } from "@samokoder/core";
 import type { Runtime } from "./runtime";
 
 export interface Services {
   /** Placeholder key so the object is never empty; capabilities add their services below. */
   startedAt: Date;
   projects: ProjectsService;
+  auth: AuthService;
 }
 
 export async function createServices(runtime: Omit<Runtime, "services">): Promise<Services> {
   return {
     startedAt: runtime.clock.now(),
     projects: createProjectsService({ db: runtime.db.db, clock: runtime.clock, quota: runtime.config.projectQuota }),
+    auth: createAuthService({ db: runtime.db, clock: runtime.clock, config: runtime.config }),
   };
 }

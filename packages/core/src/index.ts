@@ -5,3 +5,6 @@ export * from "./clock";
 export * from "./auth/context";
 export * from "./projects/index";
 export * from "./sandbox/index";
+export * from "./auth/index";
+export * from "./accounts/index";
+export * from "./audit/index";

@@ -62,6 +62,7 @@ export const PersonalAccessToken = z
     lastUsedAt: Timestamp.nullable(),
   })
   .meta({ id: "PersonalAccessToken" });
+export type PersonalAccessToken = z.infer<typeof PersonalAccessToken>;
 
 export const CreatedToken = z
   .object({

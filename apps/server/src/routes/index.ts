@@ -1,10 +1,16 @@
 // Owns the list of route modules: one line per capability.
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime";
+import { adminRoutes } from "./admin";
+import { authRoutes } from "./auth";
 import { healthRoutes } from "./health";
+import { tokenRoutes } from "./tokens";
 import { projectRoutes } from "./projects";
 
 export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   await app.register(healthRoutes(runtime));
+  await app.register(authRoutes(runtime));
+  await app.register(tokenRoutes(runtime));
+  await app.register(adminRoutes(runtime));
   await app.register(projectRoutes(runtime));
 }

@@ -32,6 +32,7 @@ export interface Config {
     refreshPerMinute: number;
     anonymousPerMinute: number;
     userPerMinute: number;
+    redisPrefix: string;
   };
   lockout: { maxFailures: number; windowMinutes: number };
   tokens: { accessTtlSeconds: number; refreshTtlSeconds: number };
@@ -50,6 +51,14 @@ export interface Config {
     openaiCompatibleApiKey: string | undefined;
     openaiCompatibleModels: string[];
     localModelPath: string | undefined;
+    fallbackModels: string[];
+    timeoutMs: number;
+    maxRetries: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    runTokenBudget: number;
+    runCostBudgetUsd: number;
+    monthlyTokenQuota: Record<Tier, number>;
   };
   /** True when the secrets were generated during this load (first embedded start). */
   secretsGenerated: boolean;
@@ -141,6 +150,7 @@ export function loadConfig(
         refreshPerMinute: env.RATE_LIMIT_REFRESH_PER_MINUTE,
         anonymousPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
         userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
+        redisPrefix: env.RATE_LIMIT_REDIS_PREFIX,
       },
       lockout: { maxFailures: env.LOCKOUT_MAX_FAILURES, windowMinutes: env.LOCKOUT_WINDOW_MINUTES },
       tokens: { accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS, refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS },
@@ -164,6 +174,19 @@ export function loadConfig(
         openaiCompatibleApiKey: env.OPENAI_COMPATIBLE_API_KEY,
         openaiCompatibleModels: env.OPENAI_COMPATIBLE_MODELS,
         localModelPath: env.SAMOKODER_LOCAL_MODEL_PATH,
+        fallbackModels: env.SAMOKODER_FALLBACK_MODELS,
+        timeoutMs: env.SAMOKODER_LLM_TIMEOUT_SECONDS * 1000,
+        maxRetries: env.SAMOKODER_LLM_MAX_RETRIES,
+        retryBaseMs: env.SAMOKODER_LLM_RETRY_BASE_MS,
+        retryMaxMs: env.SAMOKODER_LLM_RETRY_MAX_MS,
+        runTokenBudget: env.SAMOKODER_RUN_TOKEN_BUDGET,
+        runCostBudgetUsd: env.SAMOKODER_RUN_COST_BUDGET_USD,
+        monthlyTokenQuota: {
+          free: env.LLM_TOKEN_QUOTA_FREE,
+          starter: env.LLM_TOKEN_QUOTA_STARTER,
+          pro: env.LLM_TOKEN_QUOTA_PRO,
+          team: env.LLM_TOKEN_QUOTA_TEAM,
+        },
       },
       secretsGenerated,
     },

@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
   RATE_LIMIT_REFRESH_PER_MINUTE: int(10, 1),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(300, 1),
   RATE_LIMIT_USER_PER_MINUTE: int(1200, 1),
+  /** Key prefix of the rate-limit counters in Redis (when REDIS_URL is set). */
+  RATE_LIMIT_REDIS_PREFIX: z.string().min(1).max(100).default("samokoder:rate-limit:"),
   LOCKOUT_MAX_FAILURES: int(5, 1),
   LOCKOUT_WINDOW_MINUTES: int(15, 1),
   ACCESS_TOKEN_TTL_SECONDS: int(15 * 60, 10),
@@ -63,6 +65,18 @@ export const EnvSchema = z.object({
   OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
   OPENAI_COMPATIBLE_MODELS: list,
   SAMOKODER_LOCAL_MODEL_PATH: z.string().optional(),
+  /** LLM gateway: fallback chain after the default model, per-call timeout and retries, budgets and monthly token quotas (0 = unlimited). */
+  SAMOKODER_FALLBACK_MODELS: list,
+  SAMOKODER_LLM_TIMEOUT_SECONDS: int(300, 1),
+  SAMOKODER_LLM_MAX_RETRIES: int(3),
+  SAMOKODER_LLM_RETRY_BASE_MS: int(500, 1),
+  SAMOKODER_LLM_RETRY_MAX_MS: int(30_000, 1),
+  SAMOKODER_RUN_TOKEN_BUDGET: int(0),
+  SAMOKODER_RUN_COST_BUDGET_USD: z.coerce.number().min(0).default(0),
+  LLM_TOKEN_QUOTA_FREE: int(2_000_000),
+  LLM_TOKEN_QUOTA_STARTER: int(20_000_000),
+  LLM_TOKEN_QUOTA_PRO: int(100_000_000),
+  LLM_TOKEN_QUOTA_TEAM: int(500_000_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,2 @@
+// Public surface of the audit capability.
+export * from "./audit-log";
