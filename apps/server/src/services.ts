@@ -1,5 +1,6 @@
 // Owns composing the domain services from the runtime's adapters: one line per capability.
 import { type AuthService, createAuthService, createProjectsService, type ProjectsService } from "@samokoder/core";
+import { createWorkspaceStore, type WorkspaceStore } from "@samokoder/core";
 import type { Runtime } from "./runtime";
 
 export interface Services {
@@ -7,6 +8,7 @@ export interface Services {
   startedAt: Date;
   projects: ProjectsService;
   auth: AuthService;
+  workspaces: WorkspaceStore;
 }
 
 export async function createServices(runtime: Omit<Runtime, "services">): Promise<Services> {
@@ -14,5 +16,6 @@ export async function createServices(runtime: Omit<Runtime, "services">): Promis
     startedAt: runtime.clock.now(),
     projects: createProjectsService({ db: runtime.db.db, clock: runtime.clock, quota: runtime.config.projectQuota }),
     auth: createAuthService({ db: runtime.db, clock: runtime.clock, config: runtime.config }),
+    workspaces: createWorkspaceStore({ dataDir: runtime.config.dataDir }),
   };
 }

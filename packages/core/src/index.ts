@@ -8,3 +8,4 @@ export * from "./sandbox/index";
 export * from "./auth/index";
 export * from "./accounts/index";
 export * from "./audit/index";
+export * from "./workspace/index";

@@ -6,6 +6,7 @@ import { authRoutes } from "./auth";
 import { healthRoutes } from "./health";
 import { tokenRoutes } from "./tokens";
 import { projectRoutes } from "./projects";
+import { workspaceRoutes } from "./workspace";
 
 export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   await app.register(healthRoutes(runtime));
@@ -13,4 +14,5 @@ export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Pr
   await app.register(tokenRoutes(runtime));
   await app.register(adminRoutes(runtime));
   await app.register(projectRoutes(runtime));
+  await app.register(workspaceRoutes(runtime));
 }

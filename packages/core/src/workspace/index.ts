@@ -5,3 +5,6 @@ export { GitWorkspace } from "./git-workspace";
 export { normalizeProjectPath } from "./paths";
 export { PLATFORM_IDENTITY } from "./git";
 export { formatCommitMessage, parseCommitMessage } from "./commit-message";
+export { detectChecks, type ProjectChecks } from "./checks";
+export { getTemplate, listTemplates, packageName, scaffold, type TemplateInfo } from "./templates";
+export { commitUserEdit, decodeText } from "./user-edit";
