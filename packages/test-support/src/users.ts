@@ -73,3 +73,27 @@ export async function signUpUser(
   const secret = (created.json() as { secret: string }).secret;
   return { user, email: user.email, password, cookieHeaders, bearerHeaders: { authorization: `Bearer ${secret}` } };
 }
+
+export interface SignedIn {
+  cookies: Record<string, string>;
+  /** access + csrf cookies and the x-csrf-token header. */
+  cookieHeaders: Record<string, string>;
+  /** refresh cookie (path-scoped to /api/v1/auth) and the x-csrf-token header, for /refresh and /logout. */
+  refreshHeaders: Record<string, string>;
+}
+
+/** Signs in through POST /api/v1/auth/login and returns headers for each kind of follow-up request. */
+export async function signIn(testApp: TestApp, email: string, password: string, remoteAddress = randomClientAddress()): Promise<SignedIn> {
+  const response = await testApp.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password }, remoteAddress });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed (${response.statusCode}): ${response.body}`);
+  return sessionHeaders(cookiesFrom(response.headers["set-cookie"]));
+}
+
+export function sessionHeaders(cookies: Record<string, string>): SignedIn {
+  const { access_token: access = "", csrf_token: csrf = "", refresh_token: refresh = "" } = cookies;
+  return {
+    cookies,
+    cookieHeaders: { cookie: cookieHeader({ access_token: access, csrf_token: csrf }), "x-csrf-token": csrf },
+    refreshHeaders: { cookie: cookieHeader({ refresh_token: refresh, csrf_token: csrf }), "x-csrf-token": csrf },
+  };
+}

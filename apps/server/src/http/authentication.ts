@@ -22,13 +22,14 @@ export function assertSameSite(request: FastifyRequest, corsOrigins: string[]): 
   const origin = request.headers.origin;
   if (origin === undefined) return;
   if (corsOrigins.includes(origin)) return;
-  let host: string | null = null;
+  let same = false;
   try {
-    host = new URL(origin).host;
+    // Both sides through URL, so that default ports (":80", ":443") compare equal to none.
+    same = new URL(origin).host === new URL(`${request.protocol}://${request.host}`).host;
   } catch {
-    host = null;
+    same = false;
   }
-  if (host === null || host !== request.host) throw csrfFailed();
+  if (!same) throw csrfFailed();
 }
 
 export function registerAuthentication(app: FastifyInstance, runtime: Runtime, resolve: CredentialResolver): void {

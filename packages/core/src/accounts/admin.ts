@@ -17,7 +17,7 @@ export function createAdminOperations(deps: AdminDeps) {
   const { db, clock } = deps;
   return {
     async listUsers(
-      adminId: string,
+      adminId: string | null,
       query: { limit: number; cursor?: string | undefined },
       client: ClientInfo | null,
     ): Promise<{ items: User[]; nextCursor: string | null }> {
