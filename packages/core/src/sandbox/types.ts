@@ -26,7 +26,12 @@ export interface SandboxCommand {
   limits?: Partial<SandboxLimits>;
   signal?: AbortSignal;
   onOutput?: (chunk: { stream: "stdout" | "stderr"; data: string }) => void;
+  /** The user the command runs for: per-user concurrency quotas count by it. */
+  ownerId?: string;
 }
+
+/** How the platform reaches a sandboxed process's port from the host (the sandbox has its own network). */
+export type SandboxEndpoint = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
 
 export interface SandboxResult {
   exitCode: number | null;
@@ -55,6 +60,10 @@ export interface SandboxProcess extends SandboxProcessInfo {
   exited: Promise<SandboxResult>;
   /** Kills the whole process group. */
   stop(): Promise<void>;
+  /** Where the host connects to reach `port` (set when a port was given). */
+  endpoint?: SandboxEndpoint | null;
+  /** Resolves true once `port` accepts connections inside the sandbox, false if the process exits first. */
+  portReady?: Promise<boolean>;
 }
 
 export interface Sandbox {
