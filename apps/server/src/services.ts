@@ -1,6 +1,8 @@
 // Owns composing the domain services from the runtime's adapters: one line per capability.
 import { type AuthService, createAuthService, createProjectsService, type ProjectsService } from "@samokoder/core";
 import { createWorkspaceStore, type WorkspaceStore } from "@samokoder/core";
+import { createLlmService, type LlmService } from "@samokoder/core";
+import { createLlmMetrics } from "./http/llm-metrics";
 import type { Runtime } from "./runtime";
 
 export interface Services {
@@ -9,6 +11,7 @@ export interface Services {
   projects: ProjectsService;
   auth: AuthService;
   workspaces: WorkspaceStore;
+  llm: LlmService;
 }
 
 export async function createServices(runtime: Omit<Runtime, "services">): Promise<Services> {
@@ -17,5 +20,6 @@ export async function createServices(runtime: Omit<Runtime, "services">): Promis
     projects: createProjectsService({ db: runtime.db.db, clock: runtime.clock, quota: runtime.config.projectQuota }),
     auth: createAuthService({ db: runtime.db, clock: runtime.clock, config: runtime.config }),
     workspaces: createWorkspaceStore({ dataDir: runtime.config.dataDir }),
+    llm: createLlmService({ ...runtime, observe: createLlmMetrics(runtime.metrics.registry) }),
   };
 }

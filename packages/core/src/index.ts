@@ -9,3 +9,6 @@ export * from "./auth/index";
 export * from "./accounts/index";
 export * from "./audit/index";
 export * from "./workspace/index";
+export * from "./llm/index";
+export * from "./keys/index";
+export * from "./usage/index";

@@ -25,6 +25,7 @@ export const errorCodes = [
   "provider_error",
   "provider_unreachable",
   "invalid_provider_key",
+  "provider_not_configured",
   "context_length_exceeded",
   "url_not_allowed",
   "sandbox_unavailable",

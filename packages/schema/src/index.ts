@@ -3,3 +3,4 @@ export * from "./common";
 export * from "./auth";
 export * from "./projects";
 export * from "./workspace";
+export * from "./llm";

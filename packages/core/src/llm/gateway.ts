@@ -1,0 +1,292 @@
+// Owns the LLM gateway: resolve the model chain for a role, check budgets, call with retries and fallback,
+// meter every call into the ledger before returning, and report metrics.
+import type { DatabaseHandle } from "@samokoder/db";
+import type { LanguageModel } from "ai";
+import type { Clock } from "../clock";
+import type { Config } from "../config/index";
+import { AppError } from "../errors/index";
+import type { KeyStore } from "../keys/store";
+import { type BudgetLimit, monthScopeId, type Reservation, reserveBudget, settleBudget, writeLedgerEntry } from "../usage/index";
+import { type AttemptResult, callModel } from "./call-model";
+import { costOf, describeModel } from "./catalogue";
+import { backoffMs, classifyFailure, type Failure } from "./failures";
+import { type ProviderCredentials, REMOTE_PROVIDERS } from "./providers";
+import { getProjectModelSettings, type ModelChoice, resolveModelChain } from "./routing";
+import type { LlmCallContext, LlmGateway, LlmStepRequest, LlmStepResult } from "./types";
+import { createGuardedFetch, type UrlPolicy } from "./url-safety";
+
+/** One finished (or failed) call, for metrics. */
+export interface LlmCallEvent {
+  provider: string;
+  model: string;
+  role: string;
+  outcome: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+  durationSeconds: number;
+  ttftSeconds: number | null;
+}
+
+export interface GatewayLogger {
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+}
+
+export interface LlmGatewayDeps {
+  config: Config;
+  db: DatabaseHandle;
+  keys: KeyStore;
+  clock: Clock;
+  logger: GatewayLogger;
+  urlPolicy: UrlPolicy;
+  observe?: (event: LlmCallEvent) => void;
+  /** Builds the local GGUF model; absent when node-llama-cpp is not installed. */
+  localModel?: (path: string) => Promise<LanguageModel>;
+  random?: () => number;
+}
+
+export interface LlmGatewayService extends LlmGateway {
+  /** Operator-wide credentials for a provider, or undefined when the operator configured none. */
+  operatorCredentials(provider: ModelChoice["provider"]): ProviderCredentials | undefined;
+}
+
+const DEFAULT_OUTPUT_ESTIMATE = 1024;
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function estimateInputTokens(request: LlmStepRequest): number {
+  const tools = request.tools ? Object.values(request.tools).reduce((n, t) => n + t.description.length + 200, 0) : 0;
+  return Math.ceil((request.system.length + JSON.stringify(request.messages).length + tools) / 4);
+}
+
+export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
+  const { config, db, keys, logger } = deps;
+  const guardedFetch = createGuardedFetch(deps.urlPolicy);
+
+  function operatorCredentials(provider: ModelChoice["provider"]): ProviderCredentials | undefined {
+    const llm = config.llm;
+    const make = (apiKey: string | undefined, baseUrl?: string): ProviderCredentials | undefined =>
+      apiKey === undefined ? undefined : { provider, apiKey, baseUrl, keyId: null, source: "operator" };
+    switch (provider) {
+      case "openai":
+        return make(llm.openaiApiKey);
+      case "anthropic":
+        return make(llm.anthropicApiKey);
+      case "groq":
+        return make(llm.groqApiKey);
+      case "openrouter":
+        return make(llm.openrouterApiKey);
+      case "openai-compatible":
+        return llm.openaiCompatibleBaseUrl ? make(llm.openaiCompatibleApiKey ?? "", llm.openaiCompatibleBaseUrl) : undefined;
+      case "local":
+        return llm.localModelPath ? { provider, apiKey: "", baseUrl: undefined, keyId: null, source: "local" } : undefined;
+    }
+  }
+
+  async function modelFor(choice: ModelChoice, credentials: ProviderCredentials): Promise<LanguageModel> {
+    if (choice.provider === "local") {
+      const path = config.llm.localModelPath;
+      if (!deps.localModel || !path) {
+        throw new AppError(
+          "capability_unsupported",
+          422,
+          "Local models need the optional node-llama-cpp package and SAMOKODER_LOCAL_MODEL_PATH",
+        );
+      }
+      return deps.localModel(path);
+    }
+    // Only user-supplied URLs go through the SSRF guard; the operator's own configuration is trusted.
+    const fetchImpl = credentials.source === "user" ? guardedFetch : fetch;
+    return REMOTE_PROVIDERS[choice.provider].create(credentials, fetchImpl, choice.model);
+  }
+
+  async function budgetLimits(context: LlmCallContext, source: ProviderCredentials["source"]): Promise<BudgetLimit[]> {
+    const limits: BudgetLimit[] = [];
+    if (source === "operator") {
+      const [user] = await db.query<{ tier: keyof Config["llm"]["monthlyTokenQuota"] }>("SELECT tier FROM users WHERE id = $1", [
+        context.userId,
+      ]);
+      const quota = config.llm.monthlyTokenQuota[user?.tier ?? "free"];
+      limits.push({
+        scope: "user_month",
+        scopeId: monthScopeId(context.userId, deps.clock.now()),
+        maxTokens: quota > 0 ? quota : undefined,
+      });
+    }
+    let budget: { maxTokens?: number; maxCostUsd?: number; runMaxTokens?: number; runMaxCostUsd?: number } = {};
+    if (context.projectId) {
+      budget = (await getProjectModelSettings(db, context.userId, context.projectId).catch(() => ({ budget: {} }))).budget;
+      limits.push({ scope: "project", scopeId: context.projectId, maxTokens: budget.maxTokens, maxCostUsd: budget.maxCostUsd });
+    }
+    if (context.runId) {
+      const runTokens = budget.runMaxTokens ?? (config.llm.runTokenBudget || undefined);
+      const runCost = budget.runMaxCostUsd ?? (config.llm.runCostBudgetUsd || undefined);
+      limits.push({ scope: "run", scopeId: context.runId, maxTokens: runTokens, maxCostUsd: runCost });
+    }
+    return limits;
+  }
+
+  /** Calls one model with retries; returns the result or the last failure. */
+  async function attemptModel(
+    choice: ModelChoice,
+    credentials: ProviderCredentials,
+    context: LlmCallContext,
+    request: LlmStepRequest,
+  ): Promise<
+    | { ok: true; result: AttemptResult; retries: number; latencyMs: number }
+    | { ok: false; failure: Failure; retries: number; latencyMs: number }
+  > {
+    const label = `${choice.provider}/${choice.model}`;
+    const started = performance.now();
+    let retries = 0;
+    for (;;) {
+      const timeout = AbortSignal.timeout(config.llm.timeoutMs);
+      const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
+      try {
+        const model = await modelFor(choice, credentials);
+        const result = await callModel(model, request, signal);
+        return { ok: true, result, retries, latencyMs: performance.now() - started };
+      } catch (error) {
+        const reason = context.signal?.aborted ? "cancelled" : timeout.aborted ? "timeout" : null;
+        const failure = classifyFailure(error, label, reason);
+        if (!failure.retryable || retries >= config.llm.maxRetries) {
+          return { ok: false, failure, retries, latencyMs: performance.now() - started };
+        }
+        const delay = backoffMs(retries, config.llm.retryBaseMs, config.llm.retryMaxMs, failure.retryAfterMs, deps.random);
+        logger.warn(
+          { provider: choice.provider, model: choice.model, outcome: failure.outcome, retry: retries + 1, delayMs: Math.round(delay) },
+          "llm call failed; retrying",
+        );
+        retries++;
+        try {
+          await sleep(delay, context.signal);
+        } catch {
+          const cancelled = classifyFailure(error, label, "cancelled");
+          return { ok: false, failure: cancelled, retries, latencyMs: performance.now() - started };
+        }
+      }
+    }
+  }
+
+  async function step(context: LlmCallContext, request: LlmStepRequest): Promise<LlmStepResult> {
+    const chain = await resolveModelChain(db, config, context.userId, context.projectId, context.role);
+    let lastError: AppError | undefined;
+    for (const choice of chain) {
+      const entry = describeModel(choice.provider, choice.model);
+      if (request.tools && Object.keys(request.tools).length > 0 && !entry.tools) {
+        lastError = new AppError("capability_unsupported", 422, `${choice.provider}/${choice.model} does not support tool calls`, {
+          details: { provider: choice.provider, model: choice.model, capability: "tools" },
+        });
+        continue;
+      }
+      const credentials =
+        (choice.provider === "local" ? undefined : await keys.credentialsForProvider(context.userId, choice.provider)) ??
+        operatorCredentials(choice.provider);
+      if (!credentials) {
+        lastError = new AppError(
+          "provider_not_configured",
+          400,
+          `No key for ${choice.provider}: add one under Keys or ask the operator to configure it`,
+          {
+            details: { provider: choice.provider },
+          },
+        );
+        continue;
+      }
+      const inputEstimate = estimateInputTokens(request);
+      const outputEstimate = request.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE;
+      const estimate = {
+        tokens: inputEstimate + outputEstimate,
+        costUsd: costOf(entry, { inputTokens: inputEstimate, outputTokens: outputEstimate, cachedInputTokens: 0 }),
+      };
+      const reservation: Reservation = await reserveBudget(db, await budgetLimits(context, credentials.source), estimate);
+      const attempt = await attemptModel(choice, credentials, context, request).catch(async (error: unknown) => {
+        await settleBudget(db, reservation, { tokens: 0, costUsd: 0 });
+        throw error;
+      });
+      const usage = attempt.ok ? attempt.result.usage : { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+      const costUsd = costOf(entry, usage);
+      const outcome = attempt.ok ? "ok" : attempt.failure.outcome;
+      const ttftMs = attempt.ok ? attempt.result.ttftMs : null;
+      const ledgerId = await writeLedgerEntry(db, {
+        userId: context.userId,
+        projectId: context.projectId ?? null,
+        runId: context.runId ?? null,
+        role: context.role,
+        provider: choice.provider,
+        model: choice.model,
+        keyId: credentials.keyId,
+        keySource: credentials.source,
+        ...usage,
+        costUsd,
+        latencyMs: attempt.latencyMs,
+        ttftMs,
+        outcome,
+        retries: attempt.retries,
+      });
+      await settleBudget(db, reservation, { tokens: usage.inputTokens + usage.outputTokens, costUsd });
+      deps.observe?.({
+        provider: choice.provider,
+        model: choice.model,
+        role: context.role,
+        outcome,
+        ...usage,
+        costUsd,
+        durationSeconds: attempt.latencyMs / 1000,
+        ttftSeconds: ttftMs === null ? null : ttftMs / 1000,
+      });
+      logger.info(
+        {
+          provider: choice.provider,
+          model: choice.model,
+          role: context.role,
+          outcome,
+          retries: attempt.retries,
+          latencyMs: Math.round(attempt.latencyMs),
+          ledgerId,
+        },
+        "llm call",
+      );
+      if (attempt.ok) {
+        const { result } = attempt;
+        return {
+          text: result.text,
+          toolCalls: result.toolCalls,
+          finishReason: result.finishReason,
+          usage,
+          costUsd,
+          provider: choice.provider,
+          model: choice.model,
+          responseMessages: result.responseMessages,
+          ledgerId,
+        };
+      }
+      const { failure } = attempt;
+      if (failure.outcome === "invalid_provider_key" && credentials.keyId) {
+        await keys.setStatus(credentials.keyId, "invalid", `Rejected by the provider (HTTP ${failure.providerStatus}) during a call`);
+      }
+      if (failure.outcome === "cancelled") throw context.signal?.reason ?? failure.error;
+      // A longer prompt will not fit a fallback model better by retrying blindly; the caller must shorten it.
+      if (failure.outcome === "context_length_exceeded") throw failure.error;
+      lastError = failure.error;
+    }
+    throw lastError ?? new AppError("provider_not_configured", 400, "No model is configured");
+  }
+
+  return { step, operatorCredentials };
+}

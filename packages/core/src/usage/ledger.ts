@@ -1,0 +1,50 @@
+// Owns writing the usage ledger: one row per provider call, written before the call's result is used.
+import type { DatabaseHandle } from "@samokoder/db";
+
+export interface LedgerEntry {
+  userId: string;
+  projectId: string | null;
+  runId: string | null;
+  role: string;
+  provider: string;
+  model: string;
+  keyId: string | null;
+  keySource: "user" | "operator" | "local";
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  /** "ok" or the error code the call ended with. */
+  outcome: string;
+  retries: number;
+}
+
+export async function writeLedgerEntry(db: DatabaseHandle, entry: LedgerEntry): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO usage_ledger (user_id, project_id, run_id, agent_role, provider, model, key_id, key_source,
+       input_tokens, output_tokens, cached_input_tokens, cost_usd, latency_ms, ttft_ms, outcome, retries)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+    [
+      entry.userId,
+      entry.projectId,
+      entry.runId,
+      entry.role,
+      entry.provider,
+      entry.model,
+      entry.keyId,
+      entry.keySource,
+      entry.inputTokens,
+      entry.outputTokens,
+      entry.cachedInputTokens,
+      entry.costUsd,
+      Math.round(entry.latencyMs),
+      entry.ttftMs === null ? null : Math.round(entry.ttftMs),
+      entry.outcome,
+      entry.retries,
+    ],
+  );
+  if (!row) throw new Error("usage ledger insert returned no row");
+  return row.id;
+}
