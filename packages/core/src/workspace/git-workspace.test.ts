@@ -135,4 +135,21 @@ describe("git workspace", () => {
     expect((await errorOf(workspace.readFile("unsaved.txt"))).code).toBe("not_found");
     expect(await workspace.readFile("src/index.ts", headBefore as string)).toBe("export const a = 2;\n");
   });
+
+  it("lets two processes commit to one workspace at once (git's index lock is waited for)", async () => {
+    // Two stores have separate in-process locks, like an API process and a worker.
+    const projectId = randomUUID();
+    const first = await createWorkspaceStore({ dataDir }).ensure(projectId);
+    const second = await createWorkspaceStore({ dataDir }).ensure(projectId);
+    await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const workspace = i % 2 === 0 ? first : second;
+        await workspace.writeFile(`file-${i}.txt`, `${i}\n`);
+        await workspace.commit({ step: "parallel", summary: `File ${i}` });
+      }),
+    );
+    expect(await first.commit({ step: "final", summary: "Collect anything left" })).toBeTruthy();
+    const files = (await first.listFiles("", "HEAD")).map((entry) => entry.path);
+    expect(files).toEqual(["file-0.txt", "file-1.txt", "file-2.txt", "file-3.txt", "file-4.txt", "file-5.txt"]);
+  });
 });

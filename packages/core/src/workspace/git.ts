@@ -24,6 +24,7 @@ const SAFE_OPTIONS = [
 ];
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+const LOCK_RETRIES = 20;
 
 export class GitError extends Error {
   constructor(
@@ -82,7 +83,24 @@ export class Git {
     }) as ChildProcess & { stdout: Readable };
   }
 
-  run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
+  /**
+   * Runs git once more while another process (an API and a worker may share a workspace) holds the index lock;
+   * git has no way to wait on it.
+   */
+  async run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runOnce(args, options);
+      } catch (error) {
+        const locked =
+          error instanceof GitError && /index\.lock': File exists|Unable to create .*\.lock|cannot lock ref/.test(error.stderr);
+        if (!locked || attempt >= LOCK_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+      }
+    }
+  }
+
+  private runOnce(args: string[], options: GitRunOptions): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const child = spawn("git", [...SAFE_OPTIONS, ...args], {
         cwd: this.workTree,
