@@ -39,6 +39,18 @@ export interface Config {
   projectQuota: Record<Tier, number>;
   metricsToken: string | undefined;
   sandbox: Env["SAMOKODER_SANDBOX"];
+  sandboxSettings: {
+    cpuSeconds: number;
+    memoryBytes: number;
+    processes: number;
+    openFiles: number;
+    outputBytes: number;
+    wallClockMs: number;
+    registryHosts: string[];
+    maxConcurrentPerUser: number;
+    projectDiskBytes: number;
+  };
+  preview: { maxPerUser: number; idleMinutes: number; domain: string };
   llm: {
     allowPrivateProviderUrls: boolean;
     allowedHttpProviderHosts: string[];
@@ -162,6 +174,22 @@ export function loadConfig(
       },
       metricsToken: env.SAMOKODER_METRICS_TOKEN,
       sandbox: env.SAMOKODER_SANDBOX,
+      sandboxSettings: {
+        cpuSeconds: env.SAMOKODER_SANDBOX_CPU_SECONDS,
+        memoryBytes: env.SAMOKODER_SANDBOX_MEMORY_MB * 1024 * 1024,
+        processes: env.SAMOKODER_SANDBOX_MAX_PROCESSES,
+        openFiles: env.SAMOKODER_SANDBOX_OPEN_FILES,
+        outputBytes: env.SAMOKODER_SANDBOX_OUTPUT_MB * 1024 * 1024,
+        wallClockMs: env.SAMOKODER_SANDBOX_TIMEOUT_SECONDS * 1000,
+        registryHosts: env.SAMOKODER_SANDBOX_REGISTRY_HOSTS.length ? env.SAMOKODER_SANDBOX_REGISTRY_HOSTS : ["registry.npmjs.org"],
+        maxConcurrentPerUser: env.SAMOKODER_SANDBOX_MAX_PER_USER,
+        projectDiskBytes: env.SAMOKODER_PROJECT_DISK_MB * 1024 * 1024,
+      },
+      preview: {
+        maxPerUser: env.SAMOKODER_PREVIEW_MAX_PER_USER,
+        idleMinutes: env.SAMOKODER_PREVIEW_IDLE_MINUTES,
+        domain: env.SAMOKODER_PREVIEW_DOMAIN.toLowerCase(),
+      },
       llm: {
         allowPrivateProviderUrls: env.SAMOKODER_ALLOW_PRIVATE_PROVIDER_URLS ?? !production,
         allowedHttpProviderHosts: env.SAMOKODER_ALLOWED_HTTP_PROVIDER_HOSTS,

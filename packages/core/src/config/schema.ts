@@ -51,6 +51,20 @@ export const EnvSchema = z.object({
   PROJECT_QUOTA_TEAM: int(200),
   SAMOKODER_METRICS_TOKEN: z.string().min(16).optional(),
   SAMOKODER_SANDBOX: z.enum(["bwrap", "unsafe-host"]).default("bwrap"),
+  SAMOKODER_SANDBOX_CPU_SECONDS: int(300, 1),
+  SAMOKODER_SANDBOX_MEMORY_MB: int(4096, 256),
+  SAMOKODER_SANDBOX_MAX_PROCESSES: int(256, 8),
+  SAMOKODER_SANDBOX_OPEN_FILES: int(4096, 64),
+  SAMOKODER_SANDBOX_OUTPUT_MB: int(16, 1),
+  SAMOKODER_SANDBOX_TIMEOUT_SECONDS: int(600, 1),
+  /** Hosts a dependency install may reach (HTTPS only), comma-separated. */
+  SAMOKODER_SANDBOX_REGISTRY_HOSTS: list,
+  SAMOKODER_SANDBOX_MAX_PER_USER: int(4, 1),
+  SAMOKODER_PROJECT_DISK_MB: int(2048, 1),
+  SAMOKODER_PREVIEW_MAX_PER_USER: int(2, 1),
+  SAMOKODER_PREVIEW_IDLE_MINUTES: int(30, 1),
+  /** Previews are served from <projectId>.<this domain>: a separate site from the platform, so cookies stay apart. */
+  SAMOKODER_PREVIEW_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, "must be a domain, e.g. preview.example.com").default("preview.localhost"),
   SAMOKODER_ALLOW_PRIVATE_PROVIDER_URLS: bool.optional(),
   SAMOKODER_ALLOWED_HTTP_PROVIDER_HOSTS: list,
   SAMOKODER_DEFAULT_MODEL: z
