@@ -12,3 +12,4 @@ export * from "./workspace/index";
 export * from "./llm/index";
 export * from "./keys/index";
 export * from "./usage/index";
+export * from "./engine/index";

@@ -1,3 +1,4 @@
 export * from "./accounts";
 export * from "./projects";
+export * from "./engine";
 export * from "./llm";
