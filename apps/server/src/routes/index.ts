@@ -1,6 +1,9 @@
 // Owns the list of route modules: one line per capability.
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime";
+import { keyRoutes } from "./keys";
+import { modelRoutes } from "./models";
+import { usageRoutes } from "./usage";
 import { adminRoutes } from "./admin";
 import { authRoutes } from "./auth";
 import { healthRoutes } from "./health";
@@ -15,4 +18,7 @@ export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Pr
   await app.register(adminRoutes(runtime));
   await app.register(projectRoutes(runtime));
   await app.register(workspaceRoutes(runtime));
+  await app.register(keyRoutes(runtime));
+  await app.register(modelRoutes(runtime));
+  await app.register(usageRoutes(runtime));
 }
