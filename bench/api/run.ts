@@ -1,7 +1,6 @@
 // Benchmark: authenticated GET /api/v1/projects and GET /health on PGlite and PostgreSQL vs a bare Node server.
 // Usage: npm run bench:api   (BENCH_DURATION=seconds, BENCH_CONNECTIONS=n to change the load)
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,13 +31,18 @@ async function load(name: string, url: string, headers: Record<string, string> =
   };
 }
 
+/** The ceiling: a bare node:http server in its own process, like the platform, answering a constant. */
 async function bareServer(): Promise<{ url: string; close(): void }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end('{"status":"ok"}');
+  const source = `require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json" }); s.end('{"status":"ok"}'); }).listen(0, "127.0.0.1", function () { console.log("port " + this.address().port); });`;
+  const child = spawn(process.execPath, ["-e", source], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => {
+      const match = /port (\d+)/.exec(d.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`bare server exited with ${code}`)));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${port}/`, close: () => child.kill() };
 }
 
 /** Registers a user through the API and returns a personal access token for Bearer requests. */
@@ -51,7 +55,10 @@ async function personalAccessToken(base: string): Promise<string> {
     body: JSON.stringify({ email, password }),
   });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
-  const cookies = registered.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookies = registered.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const csrf = (await (await fetch(`${base}/api/v1/auth/csrf`, { headers: { cookie: cookies } })).json()) as { csrfToken: string };
   const created = await fetch(`${base}/api/v1/tokens`, {
     method: "POST",
