@@ -8,3 +8,4 @@ export { formatCommitMessage, parseCommitMessage } from "./commit-message";
 export { detectChecks, type ProjectChecks } from "./checks";
 export { getTemplate, listTemplates, packageName, scaffold, type TemplateInfo } from "./templates";
 export { commitUserEdit, decodeText } from "./user-edit";
+export { importTree } from "./import-tree";

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectChecks } from "./checks";
+import { importTree } from "./import-tree";
 import { createWorkspaceStore } from "./store";
 import { listTemplates, packageName, scaffold } from "./templates";
 import type { WorkspaceStore } from "./types";
@@ -113,5 +114,25 @@ describe("detectChecks", () => {
   it("returns null without a valid package.json", async () => {
     expect(await detectChecks(project({}))).toBeNull();
     expect(await detectChecks(project({ "package.json": "{ not json" }))).toBeNull();
+  });
+});
+
+describe("importTree", () => {
+  it("imports an existing project as the first checkpoint, without node_modules, .git or symlinks", async () => {
+    const source = mkdtempSync(join(dataDir, "source-"));
+    mkdirSync(join(source, "src"));
+    mkdirSync(join(source, "node_modules/dep"), { recursive: true });
+    mkdirSync(join(source, ".git"));
+    writeFileSync(join(source, "package.json"), JSON.stringify({ scripts: { test: "node --test" } }));
+    writeFileSync(join(source, "src/index.js"), "console.log(1);\n");
+    writeFileSync(join(source, "node_modules/dep/index.js"), "x");
+    writeFileSync(join(source, ".git/HEAD"), "ref: refs/heads/main\n");
+    symlinkSync("/etc", join(source, "etc-link"));
+    const workspace = await store.ensure(randomUUID());
+    const imported = await importTree(workspace, source, { runId: "run-1" });
+    expect(imported).toMatchObject({ files: 2, skipped: [] });
+    expect((await workspace.listFiles("", imported.sha)).map((e) => e.path)).toEqual(["package.json", "src", "src/index.js"]);
+    expect((await workspace.checkpoints(1))[0]).toMatchObject({ step: "import", runId: "run-1" });
+    expect((await detectChecks(workspace.dir))?.test).toBe("npm test");
   });
 });
