@@ -1,5 +1,7 @@
 // Owns registering the commands contributed by capabilities (one import per capability).
+import { keysCommand } from "./keys-command";
 import { addCommand } from "./main";
 import { userCommand } from "./user-command";
 
 addCommand("user", userCommand, "user create-admin --email E [--password P] | user list   manage accounts");
+addCommand("keys", keysCommand, "keys rotate|status   re-encrypt stored provider keys under the current APP_SECRET_KEY");
