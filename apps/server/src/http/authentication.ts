@@ -49,7 +49,6 @@ export function registerAuthentication(app: FastifyInstance, runtime: Runtime, r
     if (request.auth?.method === "bearer-jwt") {
       // Bearer access JWTs are a v1 compatibility path; scripts should move to personal access tokens.
       reply.header("deprecation", "true");
-      reply.header("link", '</docs/auth.md>; rel="deprecation"');
     }
   });
 
