@@ -91,8 +91,8 @@ describe.each(listTemplates())("template $id in the sandbox", (template) => {
       expect(await started.portReady).toBe(true);
       const response = await get(started.endpoint as SandboxEndpoint, template.checks.healthPath);
       expect(response.status).toBe(200);
-      if (template.id === "react-vite-spa") expect(response.body).toContain('<div id="root">');
-      if (template.id === "node-api") expect(JSON.parse(response.body)).toEqual({ status: "ok" });
+      if (template.checks.healthPath === "/health") expect(JSON.parse(response.body)).toEqual({ status: "ok" });
+      if (template.stack.includes("react")) expect((await get(started.endpoint as SandboxEndpoint, "/")).body).toContain('<div id="root">');
     } finally {
       await started.stop();
     }

@@ -19,9 +19,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe("starter templates", () => {
-  it("ships a React + Vite SPA and a Node API, each with checks the verifier can run", () => {
+  it("ships a React + Vite SPA, a Node API and a full-stack app, each with checks the verifier can run", () => {
     const templates = listTemplates();
-    expect(templates.map((t) => t.id)).toEqual(expect.arrayContaining(["react-vite-spa", "node-api"]));
+    expect(templates.map((t) => t.id)).toEqual(expect.arrayContaining(["react-vite-spa", "node-api", "fullstack"]));
     for (const template of templates) {
       expect(template.checks).toMatchObject({ install: "npm ci", test: "npm test", start: "npm start", portEnv: "PORT" });
       expect(template.checks.healthPath).toMatch(/^\//);
@@ -34,7 +34,7 @@ describe("starter templates", () => {
     const [checkpoint] = await workspace.checkpoints(1);
     expect(checkpoint).toMatchObject({ sha, step: "scaffold", runId: "run-42" });
     const paths = (await workspace.listFiles("", sha)).map((entry) => entry.path);
-    expect(paths).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "README.md", "src"]));
+    expect(paths).toEqual(expect.arrayContaining(["package.json", "package-lock.json", "README.md", ".gitignore"]));
     expect(paths).not.toContain("samokoder-template.json");
     expect(paths.some((p) => p.includes("node_modules"))).toBe(false);
 
@@ -44,7 +44,7 @@ describe("starter templates", () => {
     expect(lock.name).toBe(pkg.name);
     expect(lock.packages[""]?.name).toBe(pkg.name);
     expect(await workspace.readFile("README.md")).toContain(`# Tom & Jerry's <"Notes">`);
-    if (id === "react-vite-spa") {
+    if (id !== "node-api") {
       expect(await workspace.readFile("index.html")).toContain("<title>Tom &amp; Jerry&#39;s &lt;&quot;Notes&quot;&gt;</title>");
     }
     // The verifier may derive the same commands from the scaffolded package.json alone.
