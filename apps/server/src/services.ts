@@ -4,6 +4,7 @@ import { createWorkspaceStore, type WorkspaceStore } from "@samokoder/core";
 import { createLlmService, type LlmService } from "@samokoder/core";
 import { createLlmMetrics } from "./http/llm-metrics";
 import type { Runtime } from "./runtime";
+import { createSandboxServices, type SandboxServices } from "./sandbox-services";
 
 export interface Services {
   /** Placeholder key so the object is never empty; capabilities add their services below. */
@@ -12,6 +13,9 @@ export interface Services {
   auth: AuthService;
   workspaces: WorkspaceStore;
   llm: LlmService;
+  sandbox: SandboxServices["sandbox"];
+  processes: SandboxServices["processes"];
+  previews: SandboxServices["previews"];
 }
 
 export async function createServices(runtime: Omit<Runtime, "services">): Promise<Services> {
@@ -21,5 +25,6 @@ export async function createServices(runtime: Omit<Runtime, "services">): Promis
     auth: createAuthService({ db: runtime.db, clock: runtime.clock, config: runtime.config }),
     workspaces: createWorkspaceStore({ dataDir: runtime.config.dataDir }),
     llm: createLlmService({ ...runtime, observe: createLlmMetrics(runtime.metrics.registry) }),
+    ...createSandboxServices(runtime),
   };
 }

@@ -13,3 +13,4 @@ export * from "./llm/index";
 export * from "./keys/index";
 export * from "./usage/index";
 export * from "./engine/index";
+export * from "./preview/index";

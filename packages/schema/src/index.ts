@@ -6,3 +6,4 @@ export * from "./events";
 export * from "./runs";
 export * from "./workspace";
 export * from "./llm";
+export * from "./preview";

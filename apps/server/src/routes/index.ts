@@ -10,6 +10,7 @@ import { healthRoutes } from "./health";
 import { tokenRoutes } from "./tokens";
 import { projectRoutes } from "./projects";
 import { workspaceRoutes } from "./workspace";
+import { previewRoutes } from "./preview";
 
 export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   await app.register(healthRoutes(runtime));
@@ -18,6 +19,7 @@ export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Pr
   await app.register(adminRoutes(runtime));
   await app.register(projectRoutes(runtime));
   await app.register(workspaceRoutes(runtime));
+  await app.register(previewRoutes(runtime));
   await app.register(keyRoutes(runtime));
   await app.register(modelRoutes(runtime));
   await app.register(usageRoutes(runtime));
