@@ -61,6 +61,14 @@ describe.each(databaseKinds())("project workspace API on %s", (kind) => {
     expect((await get(`${base}/checkpoints?limit=1`)).json().items[0]).toMatchObject({ message: "Add notes", step: "user-edit" });
   });
 
+  it("decodes URL-encoded file paths (spaces, unicode)", async () => {
+    const url = `docs/${encodeURIComponent("my notes ü.md")}`;
+    expect((await put(url, { content: "ü\n" })).json().path).toBe("docs/my notes ü.md");
+    expect((await get(`${base}/files/${url}`)).json()).toMatchObject({ path: "docs/my notes ü.md", content: "ü\n", size: 3 });
+    const paths = (await get(`${base}/files?path=docs`)).json().entries.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(["docs/my notes ü.md"]);
+  });
+
   it("returns binary files as base64", async () => {
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
     expect((await put("logo.png", { content: bytes.toString("base64"), encoding: "base64" })).statusCode).toBe(200);
@@ -113,7 +121,7 @@ describe.each(databaseKinds())("project workspace API on %s", (kind) => {
     writeFileSync(zipPath, response.rawPayload);
     execFileSync("unzip", ["-tq", zipPath]);
     const names = execFileSync("zipinfo", ["-1", zipPath]).toString().trim().split("\n").sort();
-    expect(names).toEqual(["logo.png", "notes.md", "package.json", "src/main.ts"]);
+    expect(names).toEqual(["docs/my notes ü.md", "logo.png", "notes.md", "package.json", "src/main.ts"]);
     expect(execFileSync("unzip", ["-p", zipPath, "src/main.ts"]).toString()).toBe("export const answer = 1;\n");
 
     const first = (await get(`${base}/checkpoints?limit=500`)).json().items.at(-1).sha;
