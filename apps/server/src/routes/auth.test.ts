@@ -60,6 +60,16 @@ describe.each(databaseKinds())("registration and login on %s", (kind) => {
     expect(signedIn.statusCode).toBe(200);
   });
 
+  it("lets only one of two simultaneous registrations of an email win", async () => {
+    const [a, b] = await Promise.all([
+      register({ email: "race@example.com", password: STRONG }),
+      register({ email: "RACE@example.com", password: STRONG }),
+    ]);
+    expect([a?.statusCode, b?.statusCode].sort()).toEqual([201, 409]);
+    const rows = await t.runtime.db.query("SELECT id FROM users WHERE email = 'race@example.com'");
+    expect(rows).toHaveLength(1);
+  });
+
   it("accepts internationalised addresses and stores them in one canonical form", async () => {
     const response = await register({ email: "Jos\u0065\u0301@Example.org", password: STRONG });
     expect(response.statusCode).toBe(201);
