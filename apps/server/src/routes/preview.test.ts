@@ -1,6 +1,6 @@
 // Live previews through the real app: a real Node server in the real sandbox, reached only by its owner.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { cookiesFrom, databaseKinds, type SignedUpUser, signUpUser, startTestApp, type TestApp } from "@samokoder/test-support";
@@ -226,6 +226,33 @@ describe.each(databaseKinds())("previews on %s", (kind) => {
     expect(preview.status).toBe("crashed");
     expect(preview.exitCode).toBe(3);
     expect(preview.lastOutput).toContain("about to fail");
+  });
+
+  it("keeps the platform's file API inside the project when generated code plants a symlink to /", async () => {
+    const planted = await createProject(owner, "planted");
+    const dir = join(testApp.dataDir, "projects", planted);
+    const result = await testApp.runtime.services.sandbox.exec({
+      projectDir: dir,
+      command: "ln -s / escape && ln -s /etc/passwd passwd-link",
+    });
+    expect(result.exitCode).toBe(0);
+    for (const path of ["escape/etc/passwd", "passwd-link", "escape/etc/shadow"]) {
+      const read = await testApp.app.inject({
+        method: "GET",
+        url: `/api/v1/projects/${planted}/files/${path}`,
+        headers: owner.bearerHeaders,
+      });
+      expect(read.statusCode).toBeGreaterThanOrEqual(400);
+      expect(read.body).not.toContain("root:x:0:0");
+    }
+    const write = await testApp.app.inject({
+      method: "PUT",
+      url: `/api/v1/projects/${planted}/files/escape/tmp/samokoder-escaped.txt`,
+      headers: owner.bearerHeaders,
+      payload: { content: "escaped" },
+    });
+    expect(write.statusCode).toBeGreaterThanOrEqual(400);
+    expect(existsSync("/tmp/samokoder-escaped.txt")).toBe(false);
   });
 
   it("stops a project's preview when the project is deleted", async () => {

@@ -12,13 +12,17 @@ export interface LauncherPlan {
 
 let cached: { plan: LauncherPlan | null; problem: string | null } | null = null;
 
-function detect(): { plan: LauncherPlan | null; problem: string | null } {
-  const bwrap = findExecutable("bwrap");
-  const prlimit = findExecutable("prlimit");
+/** Decides the launch plan; the lookups are parameters so the refusal paths can be tested on any machine. */
+export function detectLauncher(
+  find: (name: string) => string | null = (name) => findExecutable(name),
+  root = process.getuid?.() === 0,
+  pidsCgroupRoot: () => string | null = findPidsCgroupRoot,
+): { plan: LauncherPlan | null; problem: string | null } {
+  const bwrap = find("bwrap");
+  const prlimit = find("prlimit");
   if (!bwrap) return { plan: null, problem: `bubblewrap (bwrap) is not installed; ${INSTALL_HINT}` };
   if (!prlimit) return { plan: null, problem: `prlimit (util-linux) is not installed; ${INSTALL_HINT}` };
-  const root = process.getuid?.() === 0;
-  const cgroupRoot = root ? findPidsCgroupRoot() : null;
+  const cgroupRoot = root ? pidsCgroupRoot() : null;
   if (root && !cgroupRoot) {
     return {
       plan: null,
@@ -33,7 +37,7 @@ function detect(): { plan: LauncherPlan | null; problem: string | null } {
 export function availability(): LauncherPlan;
 export function availability(options: { quiet: true }): Partial<LauncherPlan>;
 export function availability(options: { quiet?: boolean } = {}): Partial<LauncherPlan> {
-  cached ??= detect();
+  cached ??= detectLauncher();
   if (cached.plan) return cached.plan;
   if (options.quiet) return {};
   throw sandboxUnavailable(cached.problem ?? "unknown");
@@ -41,6 +45,6 @@ export function availability(options: { quiet?: boolean } = {}): Partial<Launche
 
 /** Why sandboxing is unavailable here, or null when it works (for start-up logs and `config check`). */
 export function sandboxProblem(): string | null {
-  cached ??= detect();
+  cached ??= detectLauncher();
   return cached.problem;
 }
