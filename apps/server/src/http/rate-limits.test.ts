@@ -63,6 +63,13 @@ describe.each(databaseKinds())("rate limits on %s", (kind) => {
     expectRateLimited(await refresh(), 2);
   });
 
+  it("counts IPv6 clients of one /64 prefix as one address", async () => {
+    const prefix = `2001:db8:${randomBytes(2).toString("hex")}:1`;
+    for (let i = 1; i <= 3; i++) expect((await login(`${prefix}::${i}`)).statusCode).toBe(401);
+    expectRateLimited(await login(`${prefix}::ffff`), 3);
+    expect((await login(`2001:db8:${randomBytes(2).toString("hex")}:2::1`)).statusCode).toBe(401);
+  });
+
   it("applies a global per-address limit to anonymous requests", async () => {
     const address = randomClientAddress();
     for (let i = 0; i < 5; i++)

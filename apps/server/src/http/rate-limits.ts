@@ -1,5 +1,5 @@
 // Owns rate limiting: a global per-user / per-address budget and stricter per-address limits on auth routes.
-import rateLimit, { type RateLimitOptions } from "@fastify/rate-limit";
+import rateLimit, { normalizeIP, type RateLimitOptions } from "@fastify/rate-limit";
 import { tooManyRequests } from "@samokoder/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Redis } from "ioredis";
@@ -7,7 +7,8 @@ import type { Runtime } from "../runtime";
 
 const MINUTE = 60_000;
 
-const byAddress = (request: FastifyRequest) => `ip:${request.ip}`;
+/** IPv6 clients are grouped by /64, since one host can trivially rotate through its whole prefix. */
+const byAddress = (request: FastifyRequest) => `ip:${normalizeIP(request.ip, 64)}`;
 
 /** Route-level limit per client address (register, login, refresh); replaces the global one on that route. */
 export function perAddressLimit(maxPerMinute: number): RateLimitOptions {
