@@ -3,6 +3,7 @@ import { type AuthService, createAuthService, createProjectsService, type Projec
 import { createWorkspaceStore, type WorkspaceStore } from "@samokoder/core";
 import { createLlmService, type LlmService } from "@samokoder/core";
 import { createLlmMetrics } from "./http/llm-metrics";
+import { createEngineService, type EngineService } from "./engine/engine-service";
 import type { Runtime } from "./runtime";
 import { createSandboxServices, type SandboxServices } from "./sandbox-services";
 
@@ -13,6 +14,7 @@ export interface Services {
   auth: AuthService;
   workspaces: WorkspaceStore;
   llm: LlmService;
+  engine: EngineService;
   sandbox: SandboxServices["sandbox"];
   processes: SandboxServices["processes"];
   previews: SandboxServices["previews"];
@@ -25,6 +27,7 @@ export async function createServices(runtime: Omit<Runtime, "services">): Promis
     auth: createAuthService({ db: runtime.db, clock: runtime.clock, config: runtime.config }),
     workspaces: createWorkspaceStore({ dataDir: runtime.config.dataDir }),
     llm: createLlmService({ ...runtime, observe: createLlmMetrics(runtime.metrics.registry) }),
+    engine: createEngineService(runtime),
     ...createSandboxServices(runtime),
   };
 }

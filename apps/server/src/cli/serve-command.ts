@@ -28,6 +28,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     const url = address.replace("[::1]", "localhost");
     console.log(`Samokoder is running at ${url}  (API docs: ${url}/api/docs)`);
   }
+  if (roles.has("worker")) {
+    const worker = await runtime.services.engine.startWorker();
+    console.log(`Samokoder run worker ${worker.id} is running`);
+  }
   await new Promise(() => {});
   return 0;
 }

@@ -11,6 +11,8 @@ import { tokenRoutes } from "./tokens";
 import { projectRoutes } from "./projects";
 import { workspaceRoutes } from "./workspace";
 import { previewRoutes } from "./preview";
+import { runRoutes } from "./runs";
+import { runEventRoutes } from "./run-events";
 
 export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   await app.register(healthRoutes(runtime));
@@ -20,6 +22,8 @@ export async function registerRoutes(app: FastifyInstance, runtime: Runtime): Pr
   await app.register(projectRoutes(runtime));
   await app.register(workspaceRoutes(runtime));
   await app.register(previewRoutes(runtime));
+  await app.register(runRoutes(runtime));
+  await app.register(runEventRoutes(runtime));
   await app.register(keyRoutes(runtime));
   await app.register(modelRoutes(runtime));
   await app.register(usageRoutes(runtime));

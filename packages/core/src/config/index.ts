@@ -51,6 +51,14 @@ export interface Config {
     projectDiskBytes: number;
   };
   preview: { maxPerUser: number; idleMinutes: number; domain: string };
+  engine: {
+    inputTokenBudget: number;
+    leaseSeconds: number;
+    taskAttemptBudget: number;
+    taskCostBudgetUsd: number;
+    commandTimeoutSeconds: number;
+    concurrency: number;
+  };
   llm: {
     allowPrivateProviderUrls: boolean;
     allowedHttpProviderHosts: string[];
@@ -189,6 +197,14 @@ export function loadConfig(
         maxPerUser: env.SAMOKODER_PREVIEW_MAX_PER_USER,
         idleMinutes: env.SAMOKODER_PREVIEW_IDLE_MINUTES,
         domain: env.SAMOKODER_PREVIEW_DOMAIN.toLowerCase(),
+      },
+      engine: {
+        inputTokenBudget: env.SAMOKODER_ENGINE_INPUT_TOKEN_BUDGET,
+        leaseSeconds: env.SAMOKODER_ENGINE_LEASE_SECONDS,
+        taskAttemptBudget: env.SAMOKODER_ENGINE_TASK_ATTEMPTS,
+        taskCostBudgetUsd: env.SAMOKODER_ENGINE_TASK_COST_USD,
+        commandTimeoutSeconds: env.SAMOKODER_ENGINE_COMMAND_TIMEOUT_SECONDS,
+        concurrency: env.SAMOKODER_ENGINE_CONCURRENCY,
       },
       llm: {
         allowPrivateProviderUrls: env.SAMOKODER_ALLOW_PRIVATE_PROVIDER_URLS ?? !production,

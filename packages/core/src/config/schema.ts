@@ -65,6 +65,13 @@ export const EnvSchema = z.object({
   SAMOKODER_PREVIEW_IDLE_MINUTES: int(30, 1),
   /** Previews are served from <projectId>.<this domain>: a separate site from the platform, so cookies stay apart. */
   SAMOKODER_PREVIEW_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, "must be a domain, e.g. preview.example.com").default("preview.localhost"),
+  /** Generation engine: input tokens per model request, worker lease, per-task budgets, parallel runs per worker. */
+  SAMOKODER_ENGINE_INPUT_TOKEN_BUDGET: int(24_000, 2_000),
+  SAMOKODER_ENGINE_LEASE_SECONDS: int(30, 2),
+  SAMOKODER_ENGINE_TASK_ATTEMPTS: int(6, 1),
+  SAMOKODER_ENGINE_TASK_COST_USD: z.coerce.number().min(0).default(2),
+  SAMOKODER_ENGINE_COMMAND_TIMEOUT_SECONDS: int(300, 5),
+  SAMOKODER_ENGINE_CONCURRENCY: int(4, 1),
   SAMOKODER_ALLOW_PRIVATE_PROVIDER_URLS: bool.optional(),
   SAMOKODER_ALLOWED_HTTP_PROVIDER_HOSTS: list,
   SAMOKODER_DEFAULT_MODEL: z

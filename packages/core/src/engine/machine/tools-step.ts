@@ -40,7 +40,7 @@ export async function toolsStep(env: StepEnv): Promise<StepOutcome> {
   let conversationOver = false;
 
   const ctx: ToolContext = {
-    run: { runId: run.id, projectId: run.projectId, taskId: state.task?.id ?? null, autonomy: run.autonomy },
+    run: { runId: run.id, ownerId: run.ownerId, projectId: run.projectId, taskId: state.task?.id ?? null, autonomy: run.autonomy },
     workspace,
     sandbox: deps.sandbox(),
     signal: env.signal,

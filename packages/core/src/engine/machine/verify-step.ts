@@ -1,5 +1,9 @@
 // Owns the verify step: runs the project's checks in the sandbox after complete_task and either completes
 // the task (green checkpoint) or sends the exact failure back to the coder, escalating on repeated failures.
+import { createHash } from "node:crypto";
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import type { Workspace } from "../../workspace/types";
 import { detectChecks } from "../../workspace/checks";
 import { ESCALATION_GUIDANCE } from "../agents/prompts";
 import { newConversation, type Conversation } from "../runs/state";
@@ -10,6 +14,19 @@ import { insertQuestion, makeQuestion, questionEvents } from "./questions";
 import { newOutcome, remember, type StepEnv, type StepOutcome } from "./step-env";
 import { setTaskStatus } from "./tasks";
 import { resultPart } from "./tools-step";
+
+async function manifestHash(workspace: Workspace): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of ["package.json", "package-lock.json"]) hash.update(await workspace.readFile(file).catch(() => ""));
+  return hash.digest("hex");
+}
+
+async function hasDependencies(dir: string): Promise<boolean> {
+  return access(join(dir, "node_modules")).then(
+    () => true,
+    () => false,
+  );
+}
 
 export const ESCALATION_OPTIONS = ["Try again", "Skip this task"];
 
@@ -22,18 +39,24 @@ export async function verifyStep(env: StepEnv, taskTitle: string): Promise<StepO
   if (!task) throw new Error("verify step without a task");
   state.checks ??= await detectChecks(workspace.dir);
   const started = performance.now();
+  const manifests = await manifestHash(workspace);
+  const skipInstall = state.installedHash === manifests && (await hasDependencies(workspace.dir));
   const report = state.checks
     ? await runChecks({
         sandbox: deps.sandbox(),
         projectDir: workspace.dir,
+        ownerId: run.ownerId,
         checks: state.checks,
         timeoutSeconds: deps.settings.commandTimeoutSeconds,
+        skipInstall,
         signal: env.signal,
         onOutput: (check, stream, data) => env.stream.commandOutput(check, stream, data),
       })
     : { ok: true, outcomes: [], failed: null };
   outcome.commandMs = performance.now() - started;
   outcome.result = { checks: report.outcomes.map((o) => ({ name: o.name, ok: o.ok, durationMs: o.durationMs })) };
+  const install = report.outcomes.find((o) => o.name === "install");
+  if (install?.ok) state.installedHash = await manifestHash(workspace);
   const deferred = { toolCallId: convo.deferredCallId ?? "", toolName: convo.deferredToolName ?? "complete_task" };
 
   if (report.ok) {

@@ -153,11 +153,17 @@ export async function releaseLease(db: SqlRunner, runId: string, worker: string)
   await db.query("UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2", [runId, worker]);
 }
 
-/** Runs that should be progressing but have no live lease (their worker died, or the job was lost). */
-export async function orphanedRuns(db: SqlRunner): Promise<string[]> {
+/**
+ * Runs that should be progressing but nobody works on: a running run whose lease expired (its worker died),
+ * or a queued run that has waited longer than a lease (its job was lost).
+ */
+export async function orphanedRuns(db: SqlRunner, leaseSeconds: number): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `SELECT id FROM runs WHERE status IN ('queued', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < now())
+    `SELECT id FROM runs
+     WHERE (status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < now()))
+        OR (status = 'queued' AND lease_owner IS NULL AND updated_at < now() - make_interval(secs => $1))
      ORDER BY updated_at LIMIT 100`,
+    [leaseSeconds],
   );
   return rows.map((r) => r.id);
 }

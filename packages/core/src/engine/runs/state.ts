@@ -56,6 +56,8 @@ export interface RunState {
   waiting: Waiting | null;
   /** Files touched recently, most recent last (relevance selection). */
   recentFiles: string[];
+  /** Hash of the manifests at the last successful install: an unchanged one skips the next install. */
+  installedHash?: string | null;
 }
 
 export function initialState(kind: "build" | "change"): RunState {

@@ -16,8 +16,8 @@ export interface RunWorker {
   readonly id: string;
   /** Advances one run as far as it can go now; safe to call for any run id, any number of times. */
   process(runId: string): Promise<void>;
-  /** Aborts in-flight steps (their work is redone by whoever resumes the run). */
-  stop(): void;
+  /** Aborts in-flight steps (their work is redone by whoever resumes the run) and waits for them to unwind. */
+  stop(): Promise<void>;
 }
 
 const isLeaseLost = (error: unknown) => AppError.isInstance(error) && error.message === "lease_lost";
@@ -40,6 +40,7 @@ function errorStep(run: RunRecord, message: string) {
 
 export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${randomUUID().slice(0, 8)}`): RunWorker {
   const inFlight = new Set<AbortController>();
+  const active = new Set<Promise<void>>();
   let stopping = false;
 
   async function commit(run: RunRecord, outcome: StepOutcome, durationMs: number): Promise<RunRecord> {
@@ -129,10 +130,15 @@ export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${r
 
   return {
     id,
-    process: processRun,
-    stop() {
+    process(runId) {
+      const work = processRun(runId).finally(() => active.delete(work));
+      active.add(work);
+      return work;
+    },
+    async stop() {
       stopping = true;
       for (const controller of inFlight) controller.abort(new Error("worker stopping"));
+      await Promise.allSettled([...active]);
     },
   };
 }

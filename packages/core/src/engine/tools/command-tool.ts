@@ -1,5 +1,6 @@
 // Owns run_command: one shell command in the sandbox, without network, with a bounded wall clock.
 import { z } from "zod";
+import { SANDBOX_NODE_ENV } from "../verify/run-checks";
 import { defineTool, fail, ok } from "./define-tool";
 import { trimOutput } from "./trim-output";
 
@@ -19,6 +20,8 @@ export const runCommand = defineTool("run_command", {
         projectDir: ctx.workspace.dir,
         command: input.command,
         network: "none",
+        env: SANDBOX_NODE_ENV,
+        ownerId: ctx.run.ownerId,
         limits: { wallClockMs: seconds * 1000 },
         signal: ctx.signal,
         onOutput: (chunk) => ctx.onCommandOutput(input.command, chunk.stream, chunk.data),

@@ -6,6 +6,7 @@ import type { ProjectChecks } from "../../workspace/checks";
 
 export interface ToolRunInfo {
   runId: string;
+  ownerId: string;
   projectId: string;
   taskId: string | null;
   autonomy: "ask" | "auto";

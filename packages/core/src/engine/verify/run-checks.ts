@@ -19,6 +19,12 @@ export interface ChecksReport {
 
 const SMOKE_PORT = 4173;
 
+/**
+ * The sandbox caps address space (RLIMIT_AS); V8 reserves large guard regions for WebAssembly memories
+ * (used by vitest, esbuild-wasm, …) unless the trap handler is off, so node tools need this flag to run.
+ */
+export const SANDBOX_NODE_ENV = { NODE_OPTIONS: "--disable-wasm-trap-handler" };
+
 /** A shell script that starts the app, polls its health path until it answers (below 500), and stops it. */
 export function smokeScript(start: string, healthPath: string, timeoutSeconds: number): string {
   const url = `http://127.0.0.1:${SMOKE_PORT}${healthPath.startsWith("/") ? healthPath : `/${healthPath}`}`;
@@ -44,8 +50,11 @@ export function smokeScript(start: string, healthPath: string, timeoutSeconds: n
 export interface RunChecksOptions {
   sandbox: Sandbox;
   projectDir: string;
+  ownerId: string;
   checks: ProjectChecks;
   timeoutSeconds: number;
+  /** Dependencies are already installed for the current manifests. */
+  skipInstall?: boolean;
   signal: AbortSignal;
   onOutput(check: string, stream: "stdout" | "stderr", data: string): void;
 }
@@ -53,7 +62,7 @@ export interface RunChecksOptions {
 export async function runChecks(options: RunChecksOptions): Promise<ChecksReport> {
   const { checks } = options;
   const plan: Array<{ name: CheckOutcome["name"]; command: string; network: "none" | "registry"; env?: Record<string, string> }> = [];
-  if (checks.install) plan.push({ name: "install", command: checks.install, network: "registry" });
+  if (checks.install && !options.skipInstall) plan.push({ name: "install", command: checks.install, network: "registry" });
   if (checks.typecheck) plan.push({ name: "typecheck", command: checks.typecheck, network: "none" });
   if (checks.build) plan.push({ name: "build", command: checks.build, network: "none" });
   if (checks.test) plan.push({ name: "test", command: checks.test, network: "none", env: { CI: "1" } });
@@ -67,7 +76,8 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksReport
       projectDir: options.projectDir,
       command: step.command,
       network: step.network,
-      env: step.env ?? {},
+      ownerId: options.ownerId,
+      env: { ...SANDBOX_NODE_ENV, ...step.env },
       limits: { wallClockMs: options.timeoutSeconds * 1000 },
       signal: options.signal,
       onOutput: (chunk) => options.onOutput(step.name, chunk.stream, chunk.data),

@@ -1,0 +1,183 @@
+// End-to-end generation runs through the HTTP API: the real engine, worker, sandbox, git workspace and
+// database, driven by the fake LLM server with scripted tool calls.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type AgentScript,
+  type FakeLlm,
+  lastToolResult,
+  reply,
+  requestText,
+  scriptAgents,
+  signUpUser,
+  startFakeLlm,
+  startTestApp,
+  type TestApp,
+} from "@samokoder/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProject, getRun, readEventStream, startRun, waitForStatus } from "./run-helpers.test-support";
+
+const HEALTH_LINE = 'if (request.method === "GET" && url.pathname === "/health") return send(response, 200, { status: "ok" });';
+
+const VERSION_TEST = `import type { AddressInfo } from "node:net";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { createApp } from "./app.js";
+import { JsonStore } from "./store.js";
+
+it("reports the API version", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "version-"));
+  const server = createApp(new JsonStore(join(dir, "db.json")));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const body = await (await fetch(\`http://127.0.0.1:\${port}/api/version\`)).json();
+  server.close();
+  expect(body).toEqual({ version: "1.0.0" });
+});
+`;
+
+describe("generation runs", () => {
+  let llm: FakeLlm;
+  let testApp: TestApp;
+  let headers: Record<string, string>;
+  let script: AgentScript;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    testApp = await startTestApp("pglite", {
+      OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+      SAMOKODER_DEFAULT_MODEL: "openai-compatible/fake-coder",
+      SAMOKODER_ENGINE_LEASE_SECONDS: "10",
+    });
+    await testApp.runtime.services.engine.startWorker();
+    headers = (await signUpUser(testApp)).bearerHeaders;
+    script = scriptAgents(llm);
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await llm?.close();
+  });
+
+  it("builds an app from the starter: spec → plan → implement → a failing test gets fixed → verified → README", async () => {
+    script.add(
+      "spec",
+      reply().toolCall("submit_spec", { title: "Notes API", summary: "Notes with a version endpoint", features: ["GET /api/version"] }),
+    );
+    script.add("architect", reply().toolCall("submit_architecture", { templateId: "node-api", notes: "Keep the JSON store" }));
+    script.add(
+      "planner",
+      reply().toolCall("submit_plan", {
+        tasks: [
+          { title: "Version endpoint", description: "GET /api/version", acceptance: ['GET /api/version answers {"version":"1.0.0"}'] },
+        ],
+      }),
+    );
+    script.add(
+      "coder",
+      // A bad edit (not applied), a path escape (refused), the real change with a bug, and a test for it.
+      reply()
+        .toolCall("edit_file", { path: "src/app.ts", search: "this text is not in the file", replace: "broken" })
+        .toolCall("write_file", { path: "../../escape.txt", content: "outside" })
+        .toolCall("edit_file", {
+          path: "src/app.ts",
+          search: HEALTH_LINE,
+          replace: `${HEALTH_LINE}\n      if (request.method === "GET" && url.pathname === "/api/version") return send(response, 200, { version: "0.9.0" });`,
+        })
+        .toolCall("write_file", { path: "src/version.test.ts", content: VERSION_TEST }),
+      (request) => {
+        const results = lastToolResult(request);
+        expect(results).toContain("does not occur in src/app.ts");
+        expect(results).toMatch(/Refused: .*outside the project/);
+        return reply().toolCall("complete_task", { summary: "Added GET /api/version" });
+      },
+      (request) => {
+        // The verification failure comes back with the test's own output.
+        const failure = lastToolResult(request);
+        expect(failure).toContain("Verification failed at the test check");
+        expect(failure).toContain("1.0.0");
+        return reply().toolCall("edit_file", { path: "src/app.ts", search: 'version: "0.9.0"', replace: 'version: "1.0.0"' });
+      },
+      reply().toolCall("complete_task", { summary: "GET /api/version answers 1.0.0, with a test" }),
+    );
+    script.add(
+      "documenter",
+      reply().toolCall("write_file", {
+        path: "README.md",
+        content: "# Notes API\n\nRun `npm start`; `GET /api/version` reports the version.\n",
+      }),
+      reply().toolCall("complete_task", { summary: "README written" }),
+    );
+
+    const projectId = await createProject(testApp, headers, "A notes API that also reports its version");
+    const started = await startRun(testApp, headers, projectId, { autonomy: "auto" });
+    const run = await waitForStatus(testApp, headers, started.id, ["completed"]);
+
+    expect(script.errors).toEqual([]);
+    expect(run.plan).toHaveLength(1);
+    expect(run.plan[0]).toMatchObject({ title: "Version endpoint", status: "done", attempts: 1 });
+    expect(run.spec).toContain("# Notes API");
+    const modelSteps = run.steps.filter((s) => s.kind === "model");
+    expect(modelSteps.length).toBeGreaterThanOrEqual(8);
+    for (const step of modelSteps) expect(step.inputTokens).toBeGreaterThan(0);
+    expect(run.usage.inputTokens).toBe(run.steps.reduce((n, s) => n + s.inputTokens, 0));
+
+    const workspace = await testApp.runtime.services.workspaces.ensure(projectId);
+    expect(await workspace.readFile("src/app.ts")).toContain('version: "1.0.0"');
+    expect(await workspace.readFile("README.md")).toContain("GET /api/version");
+    expect(existsSync(join(testApp.dataDir, "escape.txt"))).toBe(false);
+    expect(existsSync(join(workspace.dir, "..", "..", "escape.txt"))).toBe(false);
+    const checkpoints = await workspace.checkpoints(100);
+    // Every step that changed files is a commit naming the run, the task and the step.
+    expect(checkpoints.some((c) => c.runId === run.id && c.taskId === run.plan[0]?.id && c.step?.startsWith("step-"))).toBe(true);
+    expect(checkpoints.some((c) => c.step === "scaffold")).toBe(true);
+
+    const events = await readEventStream(testApp, headers, run.id);
+    const types = events.map((e) => e.type);
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(types[0]).toBe("run.started");
+    expect(types.at(-1)).toBe("run.completed");
+    expect(types.indexOf("verify.failed")).toBeLessThan(types.indexOf("verify.passed"));
+    expect(types).toEqual(
+      expect.arrayContaining(["stage.started", "tool.called", "file.written", "command.output", "task.completed", "checkpoint.created"]),
+    );
+    const failed = events.find((e) => e.type === "verify.failed");
+    expect(failed?.data).toMatchObject({ check: "test", attempt: 1, escalation: "fix" });
+    const badEdit = events.find((e) => e.type === "tool.called" && (e.data as { tool: string; ok: boolean }).tool === "edit_file");
+    expect(badEdit?.data).toMatchObject({ ok: false });
+
+    // Reconnecting with Last-Event-ID replays exactly the events after it.
+    const middle = events[Math.floor(events.length / 2)]?.id ?? 1;
+    const replayed = await readEventStream(testApp, headers, run.id, middle);
+    expect(replayed.map((e) => e.id)).toEqual(events.filter((e) => e.id > middle).map((e) => e.id));
+
+    // The coder saw the project's files through the index, never the whole tree blindly.
+    const coderRequest = script.seen.coder[0];
+    expect(coderRequest && requestText(coderRequest)).toContain("src/app.ts");
+  }, 240_000);
+
+  it("refuses a second active run and hides runs from other users", async () => {
+    const projectId = await createProject(testApp, headers, "Anything");
+    script.add("spec", reply().toolCall("ask_user", { question: "Which colour?", options: ["Blue", "Red"] }));
+    const first = await startRun(testApp, headers, projectId, {});
+    const second = await testApp.app.inject({ method: "POST", url: `/api/v1/projects/${projectId}/runs`, headers, payload: {} });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ error: { code: "run_active" } });
+
+    const stranger = (await signUpUser(testApp)).bearerHeaders;
+    const peek = await testApp.app.inject({ method: "GET", url: `/api/v1/runs/${first.id}`, headers: stranger });
+    expect(peek.statusCode).toBe(404);
+    const events = await testApp.app.inject({ method: "GET", url: `/api/v1/runs/${first.id}/events`, headers: stranger });
+    expect(events.statusCode).toBe(404);
+
+    const paused = await waitForStatus(testApp, headers, first.id, ["paused"]);
+    expect(paused.pendingQuestion).toMatchObject({ question: "Which colour?", options: ["Blue", "Red"] });
+    const cancelled = await testApp.app.inject({ method: "POST", url: `/api/v1/runs/${first.id}/cancel`, headers });
+    expect(cancelled.json()).toMatchObject({ run: { status: "cancelled" } });
+    const stream = await readEventStream(testApp, headers, first.id);
+    expect(stream.map((e) => e.type)).toEqual(expect.arrayContaining(["question.asked", "run.paused", "run.cancelled"]));
+    expect((await getRun(testApp, headers, first.id)).status).toBe("cancelled");
+  });
+});
