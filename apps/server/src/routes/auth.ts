@@ -51,6 +51,7 @@ export const authRoutes =
         schema: {
           tags,
           summary: "Sign in (sets cookies). Also accepts form-encoded username/password.",
+          consumes: ["application/json", "application/x-www-form-urlencoded"],
           body: LoginBody,
           response: { 200: UserResponse, ...errors },
         },

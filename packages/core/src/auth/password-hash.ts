@@ -18,9 +18,15 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 }
 
 let dummy: Promise<string> | undefined;
+
+/** Computes the dummy hash ahead of time, so that even the first unknown-email login costs one verify. */
+export function warmDummyHash(): void {
+  dummy ??= hashPassword("dummy-password-for-timing-equalisation");
+}
 /** Spends the same work as a real verify, so a login for an unknown email takes as long as a wrong password. */
 export async function dummyVerify(password: string): Promise<false> {
-  dummy ??= hashPassword("dummy-password-for-timing-equalisation");
+  warmDummyHash();
+  if (!dummy) return false;
   await verifyPassword(await dummy, password);
   return false;
 }

@@ -11,7 +11,7 @@ import { accessTokenKey, signAccessToken } from "./access-token";
 import { createCsrfToken, csrfKey } from "./csrf";
 import { canonicalEmail, normalizeEmail } from "./email";
 import { lockedUntil, recordLoginAttempt } from "./lockout";
-import { dummyVerify, hashPassword, verifyPassword } from "./password-hash";
+import { dummyVerify, hashPassword, verifyPassword, warmDummyHash } from "./password-hash";
 import { assertStrongPassword } from "./password-policy";
 import { createSession, revokeOtherSessions, revokeSession, rotateRefreshToken } from "./sessions";
 
@@ -37,6 +37,7 @@ export function createAccountFlows(deps: AuthDeps) {
   const accessKey = accessTokenKey(config.secretKey);
   const csrf = csrfKey(config.secretKey);
   const audit = (entry: Parameters<typeof recordAuditEvent>[2]) => recordAuditEvent(db, clock.now(), entry);
+  warmDummyHash();
 
   async function tokensFor(userId: string, sessionId: string, refreshToken: string): Promise<SessionTokens> {
     const access = await signAccessToken(accessKey, { userId, sessionId }, clock.now(), config.tokens.accessTtlSeconds);
