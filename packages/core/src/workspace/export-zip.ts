@@ -1,6 +1,7 @@
 // Owns exporting a commit's tree as a streaming ZIP: blobs are read from git one at a time, never the work tree.
 import { PassThrough } from "node:stream";
 import { ZipFile } from "yazl";
+import { BlobReader } from "./blob-reader";
 import type { Git } from "./git";
 
 const EXCLUDED_SEGMENTS = new Set(["node_modules", ".git"]);
@@ -32,20 +33,19 @@ export async function exportTreeZip(git: Git, sha: string, committedAt: Date): P
   const blobs = await blobsOf(git, sha);
   const zip = new ZipFile();
   const output = new PassThrough();
+  const reader = new BlobReader(git);
   zip.outputStream.pipe(output);
   zip.on("error", (error: Error) => output.destroy(error));
+  output.on("close", () => reader.close());
   for (const blob of blobs) {
     zip.addReadStreamLazy(
       blob.path,
       { mtime: committedAt, mode: blob.mode === "100755" ? 0o100755 : 0o100644, size: blob.size },
-      (callback) => {
-        // Spawned only when yazl reaches this entry, so one git process runs at a time.
-        const child = git.spawn(["cat-file", "blob", blob.object]);
-        child.on("error", (error) => output.destroy(error));
-        callback(null, child.stdout);
-      },
+      // Requested only when yazl reaches this entry, so at most one blob is in flight.
+      (callback) => callback(null, reader.read(blob.object)),
     );
   }
   zip.end();
+  zip.outputStream.on("end", () => reader.close());
   return output;
 }

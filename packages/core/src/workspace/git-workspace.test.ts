@@ -152,4 +152,26 @@ describe("git workspace", () => {
     const files = (await first.listFiles("", "HEAD")).map((entry) => entry.path);
     expect(files).toEqual(["file-0.txt", "file-1.txt", "file-2.txt", "file-3.txt", "file-4.txt", "file-5.txt"]);
   });
+
+  it("exports a ZIP whose entries are byte-identical to the committed blobs", async () => {
+    const exported = await createWorkspaceStore({ dataDir }).ensure(randomUUID());
+    const large = Buffer.alloc(300_000);
+    for (let i = 0; i < large.length; i++) large[i] = (i * 7919) % 256;
+    const files = [
+      { path: "big.bin", content: large },
+      { path: "empty.txt", content: "" },
+      ...Array.from({ length: 40 }, (_, i) => ({ path: `src/f${i}.ts`, content: `export const n = ${i};\n`.repeat(i + 1) })),
+    ];
+    await exported.writeFiles(files);
+    const sha = await exported.commit({ step: "export", summary: "Files to export" });
+    const { sha: zipped, stream } = await exported.exportZip();
+    expect(zipped).toBe(sha);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const zipPath = join(dataDir, "export.zip");
+    writeFileSync(zipPath, Buffer.concat(chunks));
+    expect(execFileSync("zipinfo", ["-1", zipPath]).toString().trim().split("\n").length).toBe(files.length);
+    expect(execFileSync("unzip", ["-p", zipPath, "big.bin"], { maxBuffer: 1 << 22 }).equals(large)).toBe(true);
+    expect(execFileSync("unzip", ["-p", zipPath, "src/f39.ts"]).toString()).toBe("export const n = 39;\n".repeat(40));
+  });
 });

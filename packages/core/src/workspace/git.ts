@@ -1,6 +1,6 @@
 // Owns running the git binary for one workspace: isolated from host config, hooks and the project's own files.
 import { type ChildProcess, spawn } from "node:child_process";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 
 export const PLATFORM_IDENTITY = { name: "Samokoder", email: "samokoder@localhost" } as const;
 
@@ -74,13 +74,13 @@ export class Git {
     };
   }
 
-  /** Starts git with a streaming stdout (for blobs in exports). */
-  spawn(args: string[]): ChildProcess & { stdout: Readable } {
+  /** Starts git with stdin and stdout pipes (for `cat-file --batch`). */
+  spawnWithInput(args: string[]): ChildProcess & { stdout: Readable; stdin: Writable } {
     return spawn("git", [...SAFE_OPTIONS, ...args], {
       cwd: this.workTree,
       env: this.env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    }) as ChildProcess & { stdout: Readable };
+      stdio: ["pipe", "pipe", "ignore"],
+    }) as ChildProcess & { stdout: Readable; stdin: Writable };
   }
 
   /**
