@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { loadConfig } from "@samokoder/core";
 import {
@@ -18,6 +21,7 @@ describe("logs during the auth flows", () => {
   let database: TestDatabase;
   let runtime: Runtime;
   let app: App;
+  const dataDir = mkdtempSync(join(tmpdir(), "samokoder-log-test-"));
   beforeAll(async () => {
     const result = loadConfig(
       {
@@ -45,6 +49,7 @@ describe("logs during the auth flows", () => {
     await app.close();
     await runtime.close();
     await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("never contain passwords, cookies or tokens", async () => {
