@@ -1,7 +1,12 @@
-// Owns one attempt at one model: a streamed AI SDK call that measures time to first token, forwards text
-// deltas, and returns tool calls unexecuted with their raw input.
-import { jsonSchema, type LanguageModel, type ModelMessage, streamText, type Tool, tool } from "ai";
+// Owns one attempt at one model: a streamed call straight on the AI SDK model interface (doStream), measuring
+// time to first token, forwarding text deltas, and returning tool calls unexecuted with their raw input.
+// streamText's extra stream layers cost about as much CPU again per token as the provider itself, and the
+// gateway needs none of them: it runs one step, executes no tools, and does its own retries.
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import { type AssistantModelMessage, jsonSchema, type LanguageModel, type ModelMessage, type Tool, tool } from "ai";
+import { convertToLanguageModelPrompt, prepareToolsAndToolChoice, standardizePrompt } from "ai/internal";
 import { z } from "zod";
+import { AppError } from "../errors/index";
 import type { LlmStepRequest, LlmToolCall, LlmToolSpec, LlmUsage } from "./types";
 
 export interface AttemptResult {
@@ -31,68 +36,94 @@ function sdkTools(tools: Record<string, LlmToolSpec> | undefined): Record<string
   return result;
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function asV3(model: LanguageModel): LanguageModelV3 {
+  if (typeof model === "string" || model.specificationVersion !== "v3") {
+    throw new AppError("capability_unsupported", 422, "This model does not implement the AI SDK v3 model interface");
+  }
+  return model;
 }
 
-export async function callModel(model: LanguageModel, request: LlmStepRequest, signal: AbortSignal): Promise<AttemptResult> {
-  const started = performance.now();
-  let ttftMs: number | null = null;
-  const mark = () => {
-    ttftMs ??= performance.now() - started;
-  };
-  const result = streamText({
-    model,
-    system: request.system,
-    messages: request.messages,
+/** Arguments are parsed, never validated; text that is not JSON comes back raw with `inputError`. */
+function toolCallOf(part: Extract<LanguageModelV3StreamPart, { type: "tool-call" }>): LlmToolCall {
+  const raw = part.input.trim() === "" ? "{}" : part.input;
+  try {
+    return { toolCallId: part.toolCallId, toolName: part.toolName, input: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return {
+      toolCallId: part.toolCallId,
+      toolName: part.toolName,
+      input: part.input,
+      inputError: `Arguments are not valid JSON: ${(error as Error).message}`,
+    };
+  }
+}
+
+export async function callModel(languageModel: LanguageModel, request: LlmStepRequest, signal: AbortSignal): Promise<AttemptResult> {
+  const model = asV3(languageModel);
+  const standardized = await standardizePrompt({ system: request.system, messages: request.messages });
+  const prompt = await convertToLanguageModelPrompt({
+    prompt: standardized,
+    supportedUrls: await model.supportedUrls,
+    download: undefined,
+  });
+  const prepared = await prepareToolsAndToolChoice({
     tools: sdkTools(request.tools),
     toolChoice: request.tools ? (request.toolChoice ?? "auto") : undefined,
+    activeTools: undefined,
+  });
+  const started = performance.now();
+  let ttftMs: number | null = null;
+  const { stream } = await model.doStream({
+    prompt,
+    tools: prepared.tools,
+    toolChoice: prepared.toolChoice,
     maxOutputTokens: request.maxOutputTokens,
     temperature: request.temperature,
     abortSignal: signal,
-    // Retries and fallback are the gateway's job, so that each one is metered and observable.
-    maxRetries: 0,
-    onError: () => {},
   });
   let text = "";
   const toolCalls: LlmToolCall[] = [];
   let finishReason = "unknown";
   let usage: LlmUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
-  for await (const part of result.fullStream) {
-    switch (part.type) {
-      case "text-delta":
-        mark();
-        text += part.text;
-        request.onTextDelta?.(part.text);
-        break;
-      case "tool-input-start":
-      case "reasoning-delta":
-        mark();
-        break;
-      case "tool-call":
-        mark();
-        toolCalls.push(
-          part.invalid
-            ? { toolCallId: part.toolCallId, toolName: part.toolName, input: part.input, inputError: errorText(part.error) }
-            : { toolCallId: part.toolCallId, toolName: part.toolName, input: part.input },
-        );
-        break;
-      case "error":
-        throw part.error;
-      case "abort":
-        throw signal.reason ?? new DOMException("The operation was aborted", "AbortError");
-      case "finish":
-        finishReason = part.finishReason;
-        usage = {
-          inputTokens: part.totalUsage.inputTokens ?? 0,
-          outputTokens: part.totalUsage.outputTokens ?? 0,
-          cachedInputTokens: part.totalUsage.inputTokenDetails?.cacheReadTokens ?? part.totalUsage.cachedInputTokens ?? 0,
-        };
-        break;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value: part } = await reader.read();
+      if (done) break;
+      switch (part.type) {
+        case "text-delta":
+          ttftMs ??= performance.now() - started;
+          text += part.delta;
+          request.onTextDelta?.(part.delta);
+          break;
+        case "tool-input-start":
+        case "reasoning-delta":
+          ttftMs ??= performance.now() - started;
+          break;
+        case "tool-call":
+          ttftMs ??= performance.now() - started;
+          toolCalls.push(toolCallOf(part));
+          break;
+        case "error":
+          throw part.error;
+        case "finish":
+          finishReason = part.finishReason.unified;
+          usage = {
+            inputTokens: part.usage.inputTokens.total ?? 0,
+            outputTokens: part.usage.outputTokens.total ?? 0,
+            cachedInputTokens: part.usage.inputTokens.cacheRead ?? 0,
+          };
+          break;
+      }
     }
+  } finally {
+    reader.releaseLock();
   }
-  const response = await result.response;
-  // Tool results for invalid calls are the engine's to write; keep only what the assistant said.
-  const responseMessages = response.messages.filter((message) => message.role === "assistant");
-  return { text, toolCalls, finishReason, usage, responseMessages, ttftMs };
+  // A stream that stops without "finish" was cut; a plain error classifies as a retryable dropped connection.
+  if (finishReason === "unknown") throw new Error("the model's stream ended without finishing");
+  const content: AssistantModelMessage["content"] = [
+    ...(text ? [{ type: "text" as const, text }] : []),
+    ...toolCalls.map((call) => ({ type: "tool-call" as const, toolCallId: call.toolCallId, toolName: call.toolName, input: call.input })),
+  ];
+  return { text, toolCalls, finishReason, usage, responseMessages: [{ role: "assistant", content }], ttftMs };
 }

@@ -10,7 +10,8 @@ import { type BudgetLimit, monthScopeId, type Reservation, reserveBudget, settle
 import { type AttemptResult, callModel } from "./call-model";
 import { costOf, describeModel } from "./catalogue";
 import { backoffMs, classifyFailure, type Failure } from "./failures";
-import { type ProviderCredentials, REMOTE_PROVIDERS } from "./providers";
+import { createModelCache, withProviderKey } from "./model-cache";
+import type { ProviderCredentials } from "./providers";
 import { getProjectModelSettings, type ModelChoice, resolveModelChain } from "./routing";
 import type { LlmCallContext, LlmGateway, LlmStepRequest, LlmStepResult } from "./types";
 import { createGuardedFetch, type UrlPolicy } from "./url-safety";
@@ -76,7 +77,7 @@ function estimateInputTokens(request: LlmStepRequest): number {
 
 export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
   const { config, db, keys, logger } = deps;
-  const guardedFetch = createGuardedFetch(deps.urlPolicy);
+  const remoteModel = createModelCache(createGuardedFetch(deps.urlPolicy));
 
   function operatorCredentials(provider: ModelChoice["provider"]): ProviderCredentials | undefined {
     const llm = config.llm;
@@ -110,9 +111,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
       }
       return deps.localModel(path);
     }
-    // Only user-supplied URLs go through the SSRF guard; the operator's own configuration is trusted.
-    const fetchImpl = credentials.source === "user" ? guardedFetch : fetch;
-    return REMOTE_PROVIDERS[choice.provider].create(credentials, fetchImpl, choice.model);
+    return remoteModel(credentials, choice.model);
   }
 
   async function budgetLimits(context: LlmCallContext, source: ProviderCredentials["source"]): Promise<BudgetLimit[]> {
@@ -159,7 +158,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
       const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
       try {
         const model = await modelFor(choice, credentials);
-        const result = await callModel(model, request, signal);
+        const result = await withProviderKey(credentials.apiKey, () => callModel(model, request, signal));
         return { ok: true, result, retries, latencyMs: performance.now() - started };
       } catch (error) {
         const reason = context.signal?.aborted ? "cancelled" : timeout.aborted ? "timeout" : null;

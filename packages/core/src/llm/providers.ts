@@ -61,7 +61,7 @@ export const REMOTE_PROVIDERS: Record<Exclude<ProviderId, "local">, RemoteProvid
       createOpenAICompatible({
         name: "openai-compatible",
         baseURL: c.baseUrl ?? "",
-        apiKey: c.apiKey || undefined,
+        apiKey: c.apiKey,
         fetch: f,
         includeUsage: true,
       })(model),

@@ -1,7 +1,7 @@
 // Owns budgets and quotas: counters per month/project/run checked and reserved atomically before a call,
 // settled with the real usage after it, so concurrent callers cannot overspend by more than one call each.
 import type { DatabaseHandle, SqlRunner } from "@samokoder/db";
-import { quotaExceeded } from "../errors/index";
+import { type AppError, quotaExceeded } from "../errors/index";
 
 export type BudgetScope = "user_month" | "project" | "run";
 
@@ -43,75 +43,105 @@ export function monthScopeId(userId: string, now: Date): string {
   return `${userId}:${now.toISOString().slice(0, 7)}`;
 }
 
-async function lockCounters(tx: SqlRunner, limits: BudgetLimit[]): Promise<Map<string, CounterRow>> {
-  for (const limit of limits) {
-    await tx.query("INSERT INTO llm_budget_counters (scope, scope_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
-      limit.scope,
-      limit.scopeId,
-    ]);
+function refusal(limit: BudgetLimit, row: CounterRow | undefined, estimate: Amount): AppError | undefined {
+  const tokens = Number(row?.used_tokens ?? 0) + Number(row?.reserved_tokens ?? 0);
+  const cost = Number(row?.used_cost_usd ?? 0) + Number(row?.reserved_cost_usd ?? 0);
+  if (limit.maxTokens !== undefined && tokens + estimate.tokens > limit.maxTokens) {
+    return quotaExceeded(`${SCOPE_NAMES[limit.scope]} exhausted: ${tokens} of ${limit.maxTokens} tokens used`, {
+      used: tokens,
+      limit: limit.maxTokens,
+      unit: "tokens",
+      scope: limit.scope,
+    });
   }
-  // One statement, sorted by key, so two transactions always lock in the same order (no deadlock).
-  const rows = await tx.query<CounterRow>(
+  if (limit.maxCostUsd !== undefined && cost + estimate.costUsd > limit.maxCostUsd) {
+    return quotaExceeded(`${SCOPE_NAMES[limit.scope]} exhausted: $${cost.toFixed(4)} of $${limit.maxCostUsd} spent`, {
+      used: Math.round(cost * 1_000_000) / 1_000_000,
+      limit: limit.maxCostUsd,
+      unit: "usd",
+      scope: limit.scope,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * One statement per counter: the upsert locks the row, and its WHERE sees the latest committed totals,
+ * so the check and the reservation cannot be split by a concurrent caller. Returns no row when refused.
+ */
+async function reserveOne(runner: SqlRunner, limit: BudgetLimit, estimate: Amount): Promise<boolean> {
+  const rows = await runner.query(
+    `INSERT INTO llm_budget_counters AS c (scope, scope_id, reserved_tokens, reserved_cost_usd) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (scope, scope_id) DO UPDATE SET
+       reserved_tokens = c.reserved_tokens + excluded.reserved_tokens,
+       reserved_cost_usd = c.reserved_cost_usd + excluded.reserved_cost_usd,
+       updated_at = now()
+     WHERE ($5::float8 IS NULL OR c.used_tokens + c.reserved_tokens + excluded.reserved_tokens <= $5::float8)
+       AND ($6::float8 IS NULL OR c.used_cost_usd + c.reserved_cost_usd + excluded.reserved_cost_usd <= $6::float8)
+     RETURNING 1`,
+    [limit.scope, limit.scopeId, estimate.tokens, estimate.costUsd, limit.maxTokens ?? null, limit.maxCostUsd ?? null],
+  );
+  return rows.length > 0;
+}
+
+async function refusalFor(db: SqlRunner, limit: BudgetLimit, estimate: Amount): Promise<AppError> {
+  const [row] = await db.query<CounterRow>(
     `SELECT scope, scope_id, used_tokens::float8 AS used_tokens, used_cost_usd::float8 AS used_cost_usd,
        reserved_tokens::float8 AS reserved_tokens, reserved_cost_usd::float8 AS reserved_cost_usd
-     FROM llm_budget_counters WHERE (scope, scope_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-     ORDER BY scope, scope_id FOR UPDATE`,
-    [limits.map((l) => l.scope), limits.map((l) => l.scopeId)],
+     FROM llm_budget_counters WHERE scope = $1 AND scope_id = $2`,
+    [limit.scope, limit.scopeId],
   );
-  return new Map(rows.map((r) => [`${r.scope}:${r.scope_id}`, r]));
+  return refusal(limit, row, estimate) ?? quotaExceeded(`${SCOPE_NAMES[limit.scope]} exhausted`, { used: 0, limit: 0, scope: limit.scope });
 }
 
 /** Refuses with 402 `quota_exceeded` when a limit would be passed; otherwise holds the estimate. */
 export async function reserveBudget(db: DatabaseHandle, limits: BudgetLimit[], estimate: Amount): Promise<Reservation> {
   if (limits.length === 0) return { limits, estimate };
-  await db.transaction(async (tx) => {
-    const counters = await lockCounters(tx, limits);
-    for (const limit of limits) {
-      const row = counters.get(`${limit.scope}:${limit.scopeId}`);
-      if (!row) continue;
-      const tokens = Number(row.used_tokens) + Number(row.reserved_tokens);
-      const cost = Number(row.used_cost_usd) + Number(row.reserved_cost_usd);
-      if (limit.maxTokens !== undefined && tokens + estimate.tokens > limit.maxTokens) {
-        throw quotaExceeded(`${SCOPE_NAMES[limit.scope]} exhausted: ${tokens} of ${limit.maxTokens} tokens used`, {
-          used: tokens,
-          limit: limit.maxTokens,
-          unit: "tokens",
-          scope: limit.scope,
-        });
+  // A call bigger than a whole limit can never fit, whatever has been used.
+  for (const limit of limits) {
+    const tooBig = refusal(limit, undefined, estimate);
+    if (tooBig) throw tooBig;
+  }
+  const [only] = limits;
+  if (limits.length === 1 && only) {
+    if (!(await reserveOne(db, only, estimate))) throw await refusalFor(db, only, estimate);
+    return { limits, estimate };
+  }
+  // Several counters must be reserved together or not at all. Sorted so transactions lock in one order.
+  const sorted = [...limits].sort((a, b) => `${a.scope}:${a.scopeId}`.localeCompare(`${b.scope}:${b.scopeId}`));
+  let refused: BudgetLimit | undefined;
+  await db
+    .transaction(async (tx) => {
+      for (const limit of sorted) {
+        if (!(await reserveOne(tx, limit, estimate))) {
+          refused = limit;
+          throw new Error("refused");
+        }
       }
-      if (limit.maxCostUsd !== undefined && cost + estimate.costUsd > limit.maxCostUsd) {
-        throw quotaExceeded(`${SCOPE_NAMES[limit.scope]} exhausted: $${cost.toFixed(4)} of $${limit.maxCostUsd} spent`, {
-          used: Math.round(cost * 1_000_000) / 1_000_000,
-          limit: limit.maxCostUsd,
-          unit: "usd",
-          scope: limit.scope,
-        });
-      }
-    }
-    for (const limit of limits) {
-      await tx.query(
-        `UPDATE llm_budget_counters SET reserved_tokens = reserved_tokens + $3, reserved_cost_usd = reserved_cost_usd + $4, updated_at = now()
-         WHERE scope = $1 AND scope_id = $2`,
-        [limit.scope, limit.scopeId, estimate.tokens, estimate.costUsd],
-      );
-    }
-  });
+    })
+    .catch((error: unknown) => {
+      if (!refused) throw error;
+    });
+  if (refused) throw await refusalFor(db, refused, estimate);
   return { limits, estimate };
 }
 
 /** Releases the estimate and books the real usage (zero for a call that failed before using anything). */
-export async function settleBudget(db: DatabaseHandle, reservation: Reservation, actual: Amount): Promise<void> {
-  const sorted = [...reservation.limits].sort((a, b) => `${a.scope}:${a.scopeId}`.localeCompare(`${b.scope}:${b.scopeId}`));
-  if (sorted.length === 0) return;
-  await db.transaction(async (tx) => {
-    for (const limit of sorted) {
-      await tx.query(
-        `UPDATE llm_budget_counters SET
-           reserved_tokens = greatest(reserved_tokens - $3, 0), reserved_cost_usd = greatest(reserved_cost_usd - $4, 0),
-           used_tokens = used_tokens + $5, used_cost_usd = used_cost_usd + $6, updated_at = now()
-         WHERE scope = $1 AND scope_id = $2`,
-        [limit.scope, limit.scopeId, reservation.estimate.tokens, reservation.estimate.costUsd, actual.tokens, actual.costUsd],
-      );
-    }
-  });
+export async function settleBudget(db: SqlRunner, reservation: Reservation, actual: Amount): Promise<void> {
+  if (reservation.limits.length === 0) return;
+  await db.query(
+    `UPDATE llm_budget_counters AS c SET
+       reserved_tokens = greatest(c.reserved_tokens - $3, 0), reserved_cost_usd = greatest(c.reserved_cost_usd - $4, 0),
+       used_tokens = c.used_tokens + $5, used_cost_usd = c.used_cost_usd + $6, updated_at = now()
+     FROM unnest($1::text[], $2::text[]) AS w(scope, scope_id)
+     WHERE c.scope = w.scope AND c.scope_id = w.scope_id`,
+    [
+      reservation.limits.map((l) => l.scope),
+      reservation.limits.map((l) => l.scopeId),
+      reservation.estimate.tokens,
+      reservation.estimate.costUsd,
+      actual.tokens,
+      actual.costUsd,
+    ],
+  );
 }
