@@ -29,7 +29,7 @@ describe("logs during the auth flows", () => {
         SECRET_KEY: TEST_SECRET_KEY,
         APP_SECRET_KEY: TEST_APP_SECRET_KEY,
         LOG_LEVEL: "trace",
-        SAMOKODER_DATA_DIR: "/tmp",
+        SAMOKODER_DATA_DIR: dataDir,
       },
       { generateSecrets: false },
     );
