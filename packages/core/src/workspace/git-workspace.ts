@@ -139,12 +139,11 @@ export class GitWorkspace implements Workspace {
   private async commitUnlocked(meta: CommitMeta, extra: Record<string, string> = {}): Promise<string> {
     const message = formatCommitMessage(meta, extra);
     await this.git.run(["add", "--all", "--", "."]);
-    const current = await this.head();
-    if (current) {
-      const changed = await this.git.run(["diff", "--cached", "--quiet", "--no-ext-diff"], { okExitCodes: [1] });
-      if (changed.exitCode === 0) return current;
+    // Three git processes per checkpoint, because every engine step makes one: exit 1 means "nothing to commit".
+    const committed = await this.git.run(["commit", "--quiet", "--no-verify", "--file=-"], { input: message, okExitCodes: [1] });
+    if (committed.exitCode === 1 && !/nothing (added )?to commit/.test(committed.stdout.toString("utf8"))) {
+      throw new GitError(["commit"], 1, committed.stdout.toString("utf8") + committed.stderr);
     }
-    await this.git.run(["commit", "--quiet", "--no-verify", "--allow-empty", "--file=-"], { input: message });
     return (await this.head()) as string;
   }
 
