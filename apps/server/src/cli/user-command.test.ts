@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { verifyPassword } from "@samokoder/core";
@@ -6,6 +8,8 @@ import { createPostgresDatabase } from "@samokoder/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+/** The CLI generates embedded-mode secrets into its data dir; keep them out of the checkout. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), "samokoder-cli-test-"));
 const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "samokoder.js");
 
 function samokoder(args: string[], databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -14,7 +18,7 @@ function samokoder(args: string[], databaseUrl: string): Promise<{ code: number 
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         DATABASE_URL: databaseUrl,
-        SAMOKODER_DATA_DIR: "/tmp/samokoder-cli-unused",
+        SAMOKODER_DATA_DIR: DATA_DIR,
         LOG_LEVEL: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -43,6 +47,7 @@ describe("samokoder user", () => {
   afterAll(async () => {
     await client.end();
     await database.drop();
+    rmSync(DATA_DIR, { recursive: true, force: true });
   });
 
   it("create-admin generates, prints and stores (argon2id) a strong password when none is given", async () => {
