@@ -2,7 +2,7 @@
 // time to first token, forwarding text deltas, and returning tool calls unexecuted with their raw input.
 // streamText's extra stream layers cost about as much CPU again per token as the provider itself, and the
 // gateway needs none of them: it runs one step, executes no tools, and does its own retries.
-import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import type { JSONSchema7, LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { type AssistantModelMessage, jsonSchema, type LanguageModel, type ModelMessage, type Tool, tool } from "ai";
 import { convertToLanguageModelPrompt, prepareToolsAndToolChoice, standardizePrompt } from "ai/internal";
 import { z } from "zod";
@@ -17,9 +17,14 @@ export interface AttemptResult {
   responseMessages: ModelMessage[];
   /** Milliseconds from sending the request to the first streamed content; null when nothing streamed. */
   ttftMs: number | null;
+  object?: unknown;
 }
 
 const jsonSchemas = new WeakMap<z.ZodType, ReturnType<typeof jsonSchema>>();
+
+function toJsonSchema(schema: z.ZodType): unknown {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+}
 
 /** Tools are sent as JSON Schema without validation: the engine validates and executes them. */
 function sdkTools(tools: Record<string, LlmToolSpec> | undefined): Record<string, Tool> | undefined {
@@ -28,7 +33,7 @@ function sdkTools(tools: Record<string, LlmToolSpec> | undefined): Record<string
   for (const [name, spec] of Object.entries(tools)) {
     let schema = jsonSchemas.get(spec.inputSchema);
     if (!schema) {
-      schema = jsonSchema(z.toJSONSchema(spec.inputSchema, { io: "input", unrepresentable: "any" }) as Parameters<typeof jsonSchema>[0]);
+      schema = jsonSchema(toJsonSchema(spec.inputSchema) as Parameters<typeof jsonSchema>[0]);
       jsonSchemas.set(spec.inputSchema, schema);
     }
     result[name] = tool({ description: spec.description, inputSchema: schema });
@@ -77,6 +82,14 @@ export async function callModel(languageModel: LanguageModel, request: LlmStepRe
     prompt,
     tools: prepared.tools,
     toolChoice: prepared.toolChoice,
+    responseFormat: request.output
+      ? {
+          type: "json",
+          schema: toJsonSchema(request.output.schema) as JSONSchema7,
+          name: request.output.name,
+          description: request.output.description,
+        }
+      : undefined,
     maxOutputTokens: request.maxOutputTokens,
     temperature: request.temperature,
     abortSignal: signal,
@@ -125,5 +138,24 @@ export async function callModel(languageModel: LanguageModel, request: LlmStepRe
     ...(text ? [{ type: "text" as const, text }] : []),
     ...toolCalls.map((call) => ({ type: "tool-call" as const, toolCallId: call.toolCallId, toolName: call.toolName, input: call.input })),
   ];
-  return { text, toolCalls, finishReason, usage, responseMessages: [{ role: "assistant", content }], ttftMs };
+  const object = request.output ? parseStructured(request.output.schema, text) : undefined;
+  return { text, toolCalls, finishReason, usage, responseMessages: [{ role: "assistant", content }], ttftMs, object };
+}
+
+/** The answer must be JSON matching the schema; models sometimes wrap it in a Markdown fence. */
+function parseStructured(schema: z.ZodType, text: string): unknown {
+  const unfenced = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, "$1");
+  let value: unknown;
+  try {
+    value = JSON.parse(unfenced);
+  } catch {
+    throw new AppError("provider_error", 502, "The model's structured output is not valid JSON");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new AppError("provider_error", 502, "The model's structured output does not match the schema", {
+      details: { issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })) },
+    });
+  }
+  return parsed.data;
 }

@@ -143,4 +143,61 @@ describe("LLM gateway step", () => {
     expect(text).toContain("samokoder_llm_request_duration_seconds_bucket");
     expect(text).toContain("samokoder_llm_cost_usd_total");
   });
+
+  it("speaks each provider's wire format through its AI SDK client, with the user's key", async () => {
+    const cases = [
+      { provider: "openai", model: "gpt-4o-mini", protocol: "openai", auth: (key: string) => ["authorization", `Bearer ${key}`] },
+      { provider: "anthropic", model: "claude-haiku-4-5", protocol: "anthropic", auth: (key: string) => ["x-api-key", key] },
+      { provider: "groq", model: "llama-3.3-70b-versatile", protocol: "openai", auth: (key: string) => ["authorization", `Bearer ${key}`] },
+      { provider: "openrouter", model: "qwen/qwen3-coder", protocol: "openai", auth: (key: string) => ["authorization", `Bearer ${key}`] },
+    ] as const;
+    const llmService = testApp.runtime.services.llm;
+    for (const c of cases) {
+      const apiKey = `key-for-${c.provider}-1234`;
+      const key = await llmService.addKey(userId, { provider: c.provider, apiKey, baseUrl: llm.baseUrl });
+      await llmService.putUserSettings(userId, { roles: { coder: { model: `${c.provider}/${c.model}`, fallbacks: [] } } });
+      llm.reset();
+      llm.enqueue(reply().text("on it").toolCall("write_file", { path: "x.ts", content: "1" }).usage({ input: 10, output: 5 }));
+      const result = await step({ tools });
+      expect(result.provider, c.provider).toBe(c.provider);
+      expect(result.text).toBe("on it");
+      expect(result.toolCalls.map((t) => t.input)).toEqual([{ path: "x.ts", content: "1" }]);
+      expect(result.usage.outputTokens, c.provider).toBe(5);
+      const recorded = llm.requests[0];
+      expect(recorded?.protocol).toBe(c.protocol);
+      expect(recorded?.model).toBe(c.model);
+      const [header, value] = c.auth(apiKey);
+      expect(recorded?.headers[header]).toBe(value);
+      await llmService.deleteKey(userId, key.id);
+    }
+    await llmService.putUserSettings(userId, { roles: {} });
+  });
+
+  it("returns validated structured output, and refuses it on models without the capability", async () => {
+    const llmService = testApp.runtime.services.llm;
+    const key = await llmService.addKey(userId, { provider: "openai", apiKey: "sk-structured", baseUrl: llm.baseUrl });
+    await llmService.putUserSettings(userId, { roles: { planner: { model: "openai/gpt-4o-mini", fallbacks: [] } } });
+    const Plan = z.object({ tasks: z.array(z.object({ title: z.string() })) });
+    llm.enqueue(reply().json({ tasks: [{ title: "scaffold" }, { title: "tests" }] }));
+    const result = await testApp.runtime.services.llm.step(
+      { userId, role: "planner" },
+      { system: "plan", messages: [{ role: "user", content: "plan it" }], output: { schema: Plan, name: "plan" } },
+    );
+    expect(result.object).toEqual({ tasks: [{ title: "scaffold" }, { title: "tests" }] });
+    expect(llm.requests[0]?.body?.response_format).toMatchObject({ type: "json_schema" });
+
+    llm.enqueue(reply().json({ tasks: "not a list" }));
+    const invalid = await testApp.runtime.services.llm
+      .step({ userId, role: "planner" }, { system: "plan", messages: [{ role: "user", content: "again" }], output: { schema: Plan } })
+      .catch((e: unknown) => e);
+    expect(AppError.isInstance(invalid) && invalid.code).toBe("provider_error");
+
+    await llmService.putUserSettings(userId, { roles: { planner: { model: "local/gguf", fallbacks: [] } } });
+    const unsupported = await testApp.runtime.services.llm
+      .step({ userId, role: "planner" }, { system: "plan", messages: [{ role: "user", content: "x" }], output: { schema: Plan } })
+      .catch((e: unknown) => e);
+    expect(AppError.isInstance(unsupported) && unsupported.code).toBe("capability_unsupported");
+    await llmService.putUserSettings(userId, { roles: {} });
+    await llmService.deleteKey(userId, key.id);
+  });
 });

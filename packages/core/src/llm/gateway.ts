@@ -193,6 +193,12 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
         });
         continue;
       }
+      if (request.output && !entry.structuredOutput) {
+        lastError = new AppError("capability_unsupported", 422, `${choice.provider}/${choice.model} does not support structured output`, {
+          details: { provider: choice.provider, model: choice.model, capability: "structuredOutput" },
+        });
+        continue;
+      }
       const credentials =
         (choice.provider === "local" ? undefined : await keys.credentialsForProvider(context.userId, choice.provider)) ??
         operatorCredentials(choice.provider);
@@ -273,6 +279,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
           model: choice.model,
           responseMessages: result.responseMessages,
           ledgerId,
+          ...(request.output ? { object: result.object } : {}),
         };
       }
       const { failure } = attempt;

@@ -33,6 +33,11 @@ export interface LlmStepRequest {
   temperature?: number;
   /** Streamed text as it arrives (the engine batches it into llm.delta events). */
   onTextDelta?: (delta: string) => void;
+  /**
+   * Structured output: the model must answer with JSON matching this schema (sent as JSON Schema); the parsed,
+   * validated value is returned as `object`. Models without structured output fail with `capability_unsupported`.
+   */
+  output?: { schema: z.ZodType; name?: string; description?: string };
 }
 
 export interface LlmToolCall {
@@ -62,6 +67,8 @@ export interface LlmStepResult {
   responseMessages: ModelMessage[];
   /** Id of the usage-ledger row written for this call. */
   ledgerId: string;
+  /** The validated structured output, when `output` was requested. */
+  object?: unknown;
 }
 
 export interface LlmGateway {

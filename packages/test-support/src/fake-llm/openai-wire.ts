@@ -76,13 +76,8 @@ export async function* openaiChunks(script: ReplyScript, model: string, promptCh
     }
   }
   yield chunk({}, finishReason(script));
-  yield JSON.stringify({
-    id,
-    object: "chat.completion.chunk",
-    created,
-    model,
-    choices: [],
-    usage: openaiUsage(usageOf(script, promptChars)),
-  });
+  const usage = openaiUsage(usageOf(script, promptChars));
+  // Groq reports streamed usage under x_groq; other OpenAI-style clients ignore the extra field.
+  yield JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage, x_groq: { usage } });
   yield "[DONE]";
 }
