@@ -1,5 +1,5 @@
 // Owns forwarding HTTP requests and WebSocket upgrades to a sandboxed app's endpoint, with header hygiene.
-import { type IncomingHttpHeaders, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http";
+import { Agent, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { SandboxEndpoint } from "@samokoder/core";
@@ -59,8 +59,28 @@ export function upstreamHeaders(
   return result;
 }
 
+// Reusing connections to the app spares a connect through the sandbox's bridge on every request.
+const agents = new Map<string, Agent>();
+function agentFor(endpoint: SandboxEndpoint): Agent {
+  const key = endpoint.kind === "unix" ? endpoint.path : `${endpoint.host}:${endpoint.port}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 60_000 });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** Drops the pooled connections of a stopped preview. */
+export function releaseEndpoint(endpoint: SandboxEndpoint): void {
+  const key = endpoint.kind === "unix" ? endpoint.path : `${endpoint.host}:${endpoint.port}`;
+  agents.get(key)?.destroy();
+  agents.delete(key);
+}
+
 function target(endpoint: SandboxEndpoint) {
-  return endpoint.kind === "unix" ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };
+  const base = endpoint.kind === "unix" ? { socketPath: endpoint.path } : { host: endpoint.host, port: endpoint.port };
+  return { ...base, agent: agentFor(endpoint) };
 }
 
 export function forwardHttp(

@@ -1,42 +1,19 @@
 // Owns previews over HTTP: the start/stop/status API, the owner-only entry at /preview/{id}/, and the preview origin.
-import type { IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
 import type { AuthContext } from "@samokoder/core";
 import { ErrorEnvelope, PreviewResponse, StartPreviewBody } from "@samokoder/schema";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE } from "../http/auth-cookies";
 import { currentUser } from "../http/current-user";
-import { forwardHttp, forwardUpgrade } from "../http/preview-proxy";
+import { createPreviewOrigin, HANDOFF_PATH, notFoundResponse } from "../http/preview-origin";
+import { forwardHttp } from "../http/preview-proxy";
 import type { Runtime } from "../runtime";
 
-export const PREVIEW_COOKIE = "samokoder_preview";
-const HANDOFF_PATH = "/__samokoder/handoff";
-const PLATFORM_COOKIES = new Set([ACCESS_COOKIE, REFRESH_COOKIE, CSRF_COOKIE, PREVIEW_COOKIE]);
-const dropCookies = (name: string) => PLATFORM_COOKIES.has(name);
 /** On the platform origin the app's pages get an opaque origin: no platform cookies, no same-origin API calls. */
 const SANDBOX_CSP = "sandbox allow-scripts allow-forms allow-popups allow-modals allow-downloads";
 
 const Params = z.object({ id: z.string().max(64) });
 const errors = { 401: ErrorEnvelope, 402: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope, 422: ErrorEnvelope, 503: ErrorEnvelope };
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
-}
-
-/** A redirect target on the preview origin: a path, never another host. */
-function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
-}
 
 export const previewRoutes = (runtime: Runtime): FastifyPluginAsyncZod => {
   const plugin: FastifyPluginAsyncZod = async (app) => {
@@ -44,61 +21,18 @@ export const previewRoutes = (runtime: Runtime): FastifyPluginAsyncZod => {
     const processes = runtime.services.processes;
     const tags = ["previews"];
     runtime.services.projects.onDeleted((project) => previews.forgetProject(project.id));
-    const previewHost = new RegExp(
-      `^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.${escapeRegExp(runtime.config.preview.domain)}(?::\\d+)?$`,
-      "i",
-    );
-    const projectOfHost = (host: string | undefined) => previewHost.exec(host ?? "")?.[1]?.toLowerCase() ?? null;
+    const origin = createPreviewOrigin({ previews, processes, domain: runtime.config.preview.domain });
     const portOf = (projectId: string) => processes.get(projectId, "preview")?.info().port ?? null;
-
     const notFoundPage = (reply: FastifyReply) => {
       reply.hijack();
-      reply.raw.writeHead(404, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
-      reply.raw.end("Not found\n");
+      notFoundResponse(reply.raw);
     };
-
-    // The preview origin (<projectId>.<preview domain>) never reaches the platform's routes.
-    const servePreviewOrigin = async (request: FastifyRequest, reply: FastifyReply, projectId: string) => {
-      const url = new URL(request.raw.url ?? "/", "http://preview");
-      if (url.pathname === HANDOFF_PATH) {
-        const grant = previews.redeemHandoff(url.searchParams.get("token") ?? "");
-        if (!grant || grant.p !== projectId) return notFoundPage(reply);
-        const host = request.headers.host ?? "";
-        // Cross-site iframes only carry SameSite=None cookies, which browsers accept only when Secure.
-        const secure = request.protocol === "https" || /\.localhost(:\d+)?$/i.test(host);
-        const attributes = secure ? "HttpOnly; Secure; SameSite=None" : "HttpOnly; SameSite=Lax";
-        reply.hijack();
-        reply.raw.writeHead(302, {
-          location: safeNext(url.searchParams.get("next")),
-          "set-cookie": `${PREVIEW_COOKIE}=${previews.issueSession(projectId, grant.u)}; Path=/; ${attributes}; Max-Age=43200`,
-          "cache-control": "no-store",
-          "referrer-policy": "no-referrer",
-        });
-        reply.raw.end();
-        return;
-      }
-      const session = previews.verifySession(readCookie(request.headers.cookie, PREVIEW_COOKIE) ?? "");
-      const endpoint = session && session.p === projectId ? previews.endpointFor(projectId, session.u) : null;
-      if (!endpoint) return notFoundPage(reply);
-      reply.hijack();
-      forwardHttp(request.raw, reply.raw, endpoint, portOf(projectId), { path: request.raw.url ?? "/", dropCookies });
-    };
-
+    origin.attach(app.server);
     app.addHook("onRequest", async (request, reply) => {
-      const projectId = projectOfHost(request.headers.host);
-      if (projectId) await servePreviewOrigin(request, reply, projectId);
-    });
-
-    app.server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const projectId = projectOfHost(request.headers.host);
+      const projectId = origin.projectOfHost(request.headers.host);
       if (!projectId) return;
-      const session = previews.verifySession(readCookie(request.headers.cookie, PREVIEW_COOKIE) ?? "");
-      const endpoint = session && session.p === projectId ? previews.endpointFor(projectId, session.u) : null;
-      if (!endpoint) {
-        socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-        return;
-      }
-      forwardUpgrade(request, socket, head, endpoint, portOf(projectId), { path: request.url ?? "/", dropCookies });
+      reply.hijack();
+      origin.handleRequest(request.raw, reply.raw, projectId);
     });
 
     // The platform-origin entry: owner only (404 for everyone else). Browsers (cookie session) are handed over to
