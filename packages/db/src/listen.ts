@@ -19,10 +19,14 @@ export async function listenChannel(handle: DatabaseHandle, channel: string, onP
     if (message.channel === channel) onPayload(message.payload ?? "");
   };
   client.on("notification", onNotification);
+  // A dropped connection (server restart, database dropped) must not crash the process.
+  const onError = () => {};
+  client.on("error", onError);
   await client.query(`LISTEN ${channel}`);
   return async () => {
     client.off("notification", onNotification);
     await client.query(`UNLISTEN ${channel}`).catch(() => {});
-    client.release();
+    client.off("error", onError);
+    client.release(true);
   };
 }
