@@ -95,6 +95,7 @@ describe.each(databaseKinds().slice(0, 1))("preview cookie isolation in Chromium
         apiResult = `blocked: ${String(error)}`;
       }
       await fetch(`${platform}/api/v1/projects`, { method: "POST", mode: "no-cors", credentials: "include", body: "x" }).catch(() => {});
+      const { document } = globalThis as unknown as { document: { cookie: string } };
       return { cookies: document.cookie, apiResult };
     }, `http://localhost:${port}`);
 
