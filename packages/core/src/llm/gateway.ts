@@ -219,7 +219,26 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
         tokens: inputEstimate + outputEstimate,
         costUsd: costOf(entry, { inputTokens: inputEstimate, outputTokens: outputEstimate, cachedInputTokens: 0 }),
       };
-      const reservation: Reservation = await reserveBudget(db, await budgetLimits(context, credentials.source), estimate);
+      const reservation: Reservation = await reserveBudget(db, await budgetLimits(context, credentials.source), estimate).catch(
+        (error: unknown) => {
+          // Refused before any call: no ledger row (nothing was spent), but operators see refusals in the metrics.
+          if (AppError.isInstance(error) && error.code === "quota_exceeded") {
+            deps.observe?.({
+              provider: choice.provider,
+              model: choice.model,
+              role: context.role,
+              outcome: "quota_exceeded",
+              inputTokens: 0,
+              outputTokens: 0,
+              cachedInputTokens: 0,
+              costUsd: 0,
+              durationSeconds: 0,
+              ttftSeconds: null,
+            });
+          }
+          throw error;
+        },
+      );
       const attempt = await attemptModel(choice, credentials, context, request).catch(async (error: unknown) => {
         await settleBudget(db, reservation, { tokens: 0, costUsd: 0 });
         throw error;
