@@ -1,6 +1,7 @@
 // End-to-end generation runs through the HTTP API: the real engine, worker, sandbox, git workspace and
 // database, driven by the fake LLM server with scripted tool calls.
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AgentScript,
@@ -157,6 +158,79 @@ describe("generation runs", () => {
     const coderRequest = script.seen.coder[0];
     expect(coderRequest && requestText(coderRequest)).toContain("src/app.ts");
   }, 240_000);
+
+  it("detects a fix loop and escalates: fix → diagnostics → new approach → rollback → the person (auto: give up the task)", async () => {
+    const [previous] = await testApp.runtime.db.query<{ project_id: string }>(
+      "SELECT project_id FROM runs WHERE status = 'completed' LIMIT 1",
+    );
+    const projectId = previous?.project_id ?? "";
+    const broken = reply()
+      .toolCall("write_file", { path: "src/broken.ts", content: 'export const answer: number = "forty-two";\n' })
+      .toolCall("complete_task", { summary: "Added the answer" });
+    const expectGuidance = (text: string) => (request: Parameters<typeof lastToolResult>[0]) => {
+      const result = lastToolResult(request) || requestText(request);
+      expect(result).toContain(text);
+      return broken;
+    };
+    script.add(
+      "planner",
+      reply().toolCall("submit_plan", { tasks: [{ title: "Answer", description: "Export the answer", acceptance: ["answer is 42"] }] }),
+    );
+    script.add(
+      "coder",
+      broken,
+      expectGuidance("find the root cause"),
+      expectGuidance("add diagnostics"),
+      expectGuidance("different approach"),
+      expectGuidance("rolled back to the last state in which every check passed"),
+    );
+    script.add("documenter", reply().toolCall("complete_task", { summary: "Nothing to document" }));
+
+    const started = await startRun(testApp, headers, projectId, { instruction: "Export the answer to everything", autonomy: "auto" });
+    const run = await waitForStatus(testApp, headers, started.id, ["completed"]);
+    expect(script.errors).toEqual([]);
+    expect(run.plan[0]).toMatchObject({ status: "failed", attempts: 5 });
+
+    const events = await readEventStream(testApp, headers, run.id);
+    const failures = events.filter((e) => e.type === "verify.failed").map((e) => e.data as { check: string; escalation: string });
+    expect(failures.map((f) => f.escalation)).toEqual(["fix", "diagnose", "rethink", "rollback", "ask_user"]);
+    expect(failures.every((f) => f.check === "typecheck")).toBe(true);
+    expect(events.filter((e) => e.type === "checkpoint.restored")).toHaveLength(1);
+    expect(events.find((e) => e.type === "question.answered")?.data).toMatchObject({ answer: "Skip this task", by: "auto" });
+    expect(events.find((e) => e.type === "task.skipped")).toBeDefined();
+    // Dependencies were installed once for the project and not again while the manifests stayed the same.
+    expect(events.some((e) => e.type === "command.output" && (e.data as { command: string }).command === "install")).toBe(false);
+  }, 240_000);
+
+  it("restores the checkpoint before a run and downloads the generated app as a ZIP", async () => {
+    const [built] = await testApp.runtime.db.query<{ project_id: string }>(
+      "SELECT project_id FROM runs WHERE kind = 'build' AND status = 'completed' LIMIT 1",
+    );
+    const projectId = built?.project_id ?? "";
+    const zip = await testApp.app.inject({ method: "GET", url: `/api/v1/projects/${projectId}/export.zip`, headers });
+    expect(zip.statusCode).toBe(200);
+    const zipPath = join(testApp.dataDir, "export.zip");
+    writeFileSync(zipPath, zip.rawPayload);
+    const entries = execFileSync("unzip", ["-Z1", zipPath]).toString().split("\n");
+    expect(entries).toEqual(expect.arrayContaining(["README.md", "src/app.ts", "src/version.test.ts", "package.json"]));
+    expect(entries.some((e) => e.startsWith("node_modules/") || e.startsWith(".git/"))).toBe(false);
+    expect(execFileSync("unzip", ["-p", zipPath, "src/app.ts"]).toString()).toContain('version: "1.0.0"');
+
+    const list = await testApp.app.inject({ method: "GET", url: `/api/v1/projects/${projectId}/checkpoints`, headers });
+    const checkpoints = (list.json() as { items: Array<{ sha: string; step: string | null }> }).items;
+    const scaffolded = checkpoints.find((c) => c.step === "scaffold");
+    expect(scaffolded).toBeDefined();
+    const restored = await testApp.app.inject({
+      method: "POST",
+      url: `/api/v1/projects/${projectId}/checkpoints/${scaffolded?.sha}/restore`,
+      headers,
+    });
+    expect(restored.statusCode, restored.body).toBe(200);
+    const workspace = await testApp.runtime.services.workspaces.ensure(projectId);
+    expect(await workspace.readFile("src/app.ts")).not.toContain("/api/version");
+    // Nothing is destroyed: the generated version is still in the history.
+    expect(await workspace.readFile("src/app.ts", checkpoints[0]?.sha)).toContain("/api/version");
+  });
 
   it("refuses a second active run and hides runs from other users", async () => {
     const projectId = await createProject(testApp, headers, "Anything");

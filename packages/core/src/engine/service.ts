@@ -98,6 +98,7 @@ export function createRunsService(deps: EngineDeps): RunsService {
         state.checks = previous.state.checks ?? (await detectChecks(deps.workspaces().dirOf(projectId)));
         state.lastCheckpoint = previous.state.lastCheckpoint;
         state.lastGreenCheckpoint = previous.state.lastGreenCheckpoint;
+        state.installedHash = previous.state.installedHash ?? null;
       }
       const run = await insertRun(db, {
         projectId,
