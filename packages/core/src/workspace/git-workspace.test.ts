@@ -105,6 +105,8 @@ describe("git workspace", () => {
     const tree = await workspace.listFiles("", before);
     expect(tree).toContainEqual({ path: "src", type: "directory", size: 0 });
     expect(tree).toContainEqual({ path: "src/index.ts", type: "file", size: 20 });
+    expect(await workspace.listFiles("src/index.ts", before)).toEqual([{ path: "src/index.ts", type: "file", size: 20 }]);
+    expect(await workspace.listFiles("src/index.ts")).toEqual([{ path: "src/index.ts", type: "file", size: 20 }]);
     expect((await errorOf(workspace.readFile("missing.ts", before))).code).toBe("not_found");
     expect((await errorOf(workspace.resolveRef("--output=/tmp/x"))).code).toBe("validation_failed");
     expect((await errorOf(workspace.resolveRef("deadbeef"))).code).toBe("not_found");

@@ -41,7 +41,9 @@ function splitNul(output: Buffer): string[] {
 export async function listWorkingTree(git: Git, root: string, prefix: string): Promise<WorkspaceFileEntry[]> {
   const args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
   if (prefix) args.push("--", prefix);
-  const paths = [...new Set(splitNul((await git.run(args)).stdout))].filter((path) => !ignored(path) && under(prefix, path));
+  const paths = [...new Set(splitNul((await git.run(args)).stdout))].filter(
+    (path) => !ignored(path) && (path === prefix || under(prefix, path)),
+  );
   const files: WorkspaceFileEntry[] = [];
   for (const path of paths.slice(0, MAX_LISTED_FILES)) {
     try {
@@ -64,7 +66,7 @@ export async function listCommitTree(git: Git, sha: string, prefix: string): Pro
     const tab = line.indexOf("\t");
     const [, type, , size] = line.slice(0, tab).split(/\s+/);
     const path = line.slice(tab + 1);
-    if (type !== "blob" || ignored(path) || !under(prefix, path)) continue;
+    if (type !== "blob" || ignored(path) || !(path === prefix || under(prefix, path))) continue;
     files.push({ path, type: "file", size: Number(size) || 0 });
     if (files.length >= MAX_LISTED_FILES) break;
   }
