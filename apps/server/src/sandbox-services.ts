@@ -9,6 +9,7 @@ import {
   type ProcessManager,
   sandboxProblem,
 } from "@samokoder/core";
+import { createSandboxMetrics } from "./http/sandbox-metrics";
 import type { Runtime } from "./runtime";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,7 +31,8 @@ function publicBase(config: Runtime["config"]) {
 
 export function createSandboxServices(runtime: Omit<Runtime, "services">): SandboxServices {
   const { config, logger } = runtime;
-  const sandbox = createSandbox(config);
+  const metrics = createSandboxMetrics(runtime.metrics.registry);
+  const sandbox = createSandbox(config, metrics.observe);
   if (sandbox.kind === "bwrap") {
     const problem = sandboxProblem();
     if (problem) logger.warn({ problem }, "sandbox unavailable: generated code will not run");
@@ -57,6 +59,7 @@ export function createSandboxServices(runtime: Omit<Runtime, "services">): Sandb
     secretKey: config.secretKey,
     now: () => runtime.clock.now(),
   });
+  metrics.watch({ sandboxesRunning: () => sandbox.running(), previewsRunning: () => previews.runningCount() });
   const sweep = setInterval(() => {
     previews.sweepIdle().catch((error: unknown) => logger.warn({ err: error }, "idle preview sweep failed"));
   }, 60_000);

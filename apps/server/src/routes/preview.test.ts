@@ -255,6 +255,15 @@ describe.each(databaseKinds())("previews on %s", (kind) => {
     expect(existsSync("/tmp/samokoder-escaped.txt")).toBe(false);
   });
 
+  it("exports sandbox and preview metrics", async () => {
+    const metrics = await testApp.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toMatch(/samokoder_sandbox_commands_total\{adapter="bwrap",mode="spawn",outcome="error",limit="none"\} [1-9]/);
+    expect(metrics.body).toMatch(/samokoder_sandbox_commands_total\{adapter="bwrap",mode="exec",outcome="ok",limit="none"\} [1-9]/);
+    expect(metrics.body).toContain("samokoder_sandbox_command_duration_seconds_bucket");
+    expect(metrics.body).toMatch(/samokoder_previews_running \d/);
+    expect(metrics.body).toMatch(/samokoder_sandbox_running \d/);
+  });
+
   it("stops a project's preview when the project is deleted", async () => {
     const started = await testApp.app.inject({
       method: "POST",

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { currentUser } from "../http/current-user";
 import { createPreviewOrigin, HANDOFF_PATH, notFoundResponse } from "../http/preview-origin";
-import { forwardHttp } from "../http/preview-proxy";
+import { forwardHttp, releaseEndpoint } from "../http/preview-proxy";
 import type { Runtime } from "../runtime";
 
 /** On the platform origin the app's pages get an opaque origin: no platform cookies, no same-origin API calls. */
@@ -28,6 +28,12 @@ export const previewRoutes = (runtime: Runtime): FastifyPluginAsyncZod => {
       notFoundResponse(reply.raw);
     };
     origin.attach(app.server);
+    // Pooled connections to a stopped preview's socket are useless: drop them with it.
+    processes.subscribe((event) => {
+      const endpoint =
+        event.type === "process.exited" && event.name === "preview" ? processes.get(event.projectId, "preview")?.endpoint : null;
+      if (endpoint) releaseEndpoint(endpoint);
+    });
     app.addHook("onRequest", async (request, reply) => {
       const projectId = origin.projectOfHost(request.headers.host);
       if (!projectId) return;

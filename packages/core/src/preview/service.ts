@@ -177,6 +177,16 @@ export function createPreviewService(deps: PreviewServiceDeps) {
       return idle.length;
     },
 
+    /** Previews running (or starting) right now, all users. */
+    runningCount(): number {
+      let count = 0;
+      for (const projectId of running.keys()) {
+        const status = deps.processes.get(projectId, PREVIEW_PROCESS)?.info().status;
+        if (status === "starting" || status === "running") count++;
+      }
+      return count;
+    },
+
     /** Releases a deleted project's preview. */
     async forgetProject(projectId: string): Promise<void> {
       running.delete(projectId);

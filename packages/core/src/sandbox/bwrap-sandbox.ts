@@ -26,9 +26,50 @@ export interface SandboxOptions {
   registryHosts: string[];
   maxConcurrentPerOwner: number;
   diskQuotaBytes: number;
+  /** Told about every command when it ends or is refused (metrics). */
+  observe?: (event: SandboxRunEvent) => void;
+}
+
+export interface SandboxRunEvent {
+  adapter: string;
+  mode: "exec" | "spawn";
+  outcome: "ok" | "error" | "refused";
+  limitHit: SandboxResult["limitHit"];
+  durationMs: number;
+}
+
+/** Reports a command's end to the observer, and refusals (unavailable, quota) as they are thrown. */
+export function observed<T>(
+  options: Pick<SandboxOptions, "observe">,
+  adapter: string,
+  mode: SandboxRunEvent["mode"],
+  launch: () => Promise<T & { exited: Promise<SandboxResult> }>,
+): Promise<T & { exited: Promise<SandboxResult> }> {
+  return launch().then(
+    (launched) => {
+      launched.exited.then(
+        (result) =>
+          options.observe?.({
+            adapter,
+            mode,
+            outcome: result.exitCode === 0 ? "ok" : "error",
+            limitHit: result.limitHit,
+            durationMs: result.durationMs,
+          }),
+        () => {},
+      );
+      return launched;
+    },
+    (error: unknown) => {
+      options.observe?.({ adapter, mode, outcome: "refused", limitHit: null, durationMs: 0 });
+      throw error;
+    },
+  );
 }
 
 export interface ManagedSandbox extends Sandbox {
+  /** Commands running right now, all users. */
+  running(): number;
   /** Commands running for a user right now (exec and spawn). */
   activeFor(ownerId: string): number;
   /** Kills processes and cgroups a crashed platform process left behind. */
@@ -150,12 +191,13 @@ export function createBwrapSandbox(options: SandboxOptions): ManagedSandbox {
   return {
     kind: "bwrap",
     activeFor: (ownerId) => guard.active(ownerId),
+    running: () => running.size,
     async exec(command): Promise<SandboxResult> {
-      const launched = await launch(command, { longRunning: false });
+      const launched = await observed(options, "bwrap", "exec", () => launch(command, { longRunning: false }));
       return launched.exited;
     },
     async spawn(command): Promise<SandboxProcess> {
-      const launched = await launch(command, { port: command.port, longRunning: true });
+      const launched = await observed(options, "bwrap", "spawn", () => launch(command, { port: command.port, longRunning: true }));
       const process: SandboxProcess = {
         id: launched.id,
         projectDir: command.projectDir,

@@ -1,10 +1,13 @@
 // Owns choosing and configuring the sandbox adapter from the platform's configuration.
 import { join } from "node:path";
 import type { Config } from "../config/index";
-import { createBwrapSandbox, type ManagedSandbox } from "./bwrap-sandbox";
+import { createBwrapSandbox, type ManagedSandbox, type SandboxRunEvent } from "./bwrap-sandbox";
 import { createHostSandbox } from "./host-sandbox";
 
-export function createSandbox(config: Pick<Config, "sandbox" | "sandboxSettings" | "dataDir">): ManagedSandbox {
+export function createSandbox(
+  config: Pick<Config, "sandbox" | "sandboxSettings" | "dataDir">,
+  observe?: (event: SandboxRunEvent) => void,
+): ManagedSandbox {
   const settings = config.sandboxSettings;
   const options = {
     stateDir: join(config.dataDir, "sandbox"),
@@ -19,6 +22,7 @@ export function createSandbox(config: Pick<Config, "sandbox" | "sandboxSettings"
     registryHosts: settings.registryHosts,
     maxConcurrentPerOwner: settings.maxConcurrentPerUser,
     diskQuotaBytes: settings.projectDiskBytes,
+    ...(observe ? { observe } : {}),
   };
   return config.sandbox === "unsafe-host" ? createHostSandbox(options) : createBwrapSandbox(options);
 }

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { findExecutable, sandboxUnavailable } from "./availability";
-import { baseEnv, type ManagedSandbox, type SandboxOptions } from "./bwrap-sandbox";
+import { baseEnv, type ManagedSandbox, observed, type SandboxOptions } from "./bwrap-sandbox";
 import { createGuard } from "./guard";
 import { mergeLimits, prlimitArgs } from "./limits";
 import { runProcess } from "./run-process";
@@ -66,11 +66,12 @@ export function createHostSandbox(options: SandboxOptions): ManagedSandbox {
   return {
     kind: "unsafe-host",
     activeFor: (ownerId) => guard.active(ownerId),
+    running: () => running.size,
     async exec(command): Promise<SandboxResult> {
-      return (await launch(command, { longRunning: false })).exited;
+      return (await observed(options, "unsafe-host", "exec", () => launch(command, { longRunning: false }))).exited;
     },
     async spawn(command): Promise<SandboxProcess> {
-      const launched = await launch(command, { port: command.port, longRunning: true });
+      const launched = await observed(options, "unsafe-host", "spawn", () => launch(command, { port: command.port, longRunning: true }));
       return {
         id: randomBytes(6).toString("hex"),
         projectDir: command.projectDir,
