@@ -4,3 +4,4 @@ export * from "./cli";
 export * from "./fake-llm/index";
 export * from "./users";
 export * from "./engine-script";
+export * from "./gguf";

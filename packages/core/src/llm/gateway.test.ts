@@ -166,7 +166,7 @@ describe("LLM gateway step", () => {
       const recorded = llm.requests[0];
       expect(recorded?.protocol).toBe(c.protocol);
       expect(recorded?.model).toBe(c.model);
-      const [header, value] = c.auth(apiKey);
+      const [header = "", value] = c.auth(apiKey);
       expect(recorded?.headers[header]).toBe(value);
       await llmService.deleteKey(userId, key.id);
     }

@@ -17,6 +17,7 @@ import { type RotationReport, rotateProviderKeys } from "../keys/rotate";
 import { createKeyStore, type KeyStore } from "../keys/store";
 import { type UsageWindow, usageReport } from "../usage/report";
 import { createLlmGateway, type GatewayLogger, type LlmCallEvent, type LlmGatewayDeps, type LlmGatewayService } from "./gateway";
+import { loadLocalModel } from "./local-model";
 import { createModelLister } from "./model-list";
 import { getProjectModelSettings, getUserModelSettings, operatorRoute, putProjectModelSettings, putUserModelSettings } from "./routing";
 import { createGuardedFetch, type UrlPolicy } from "./url-safety";
@@ -59,7 +60,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
   const keyRing = createKeyRing(config.appSecretKey, config.previousAppSecretKeys);
   const urlPolicy = urlPolicyFrom(config, deps.resolve);
   const keys = createKeyStore(db, keyRing, urlPolicy);
-  const gateway = createLlmGateway({ ...deps, keys, urlPolicy });
+  const gateway = createLlmGateway({ ...deps, keys, urlPolicy, localModel: deps.localModel ?? loadLocalModel });
   const guardedFetch = createGuardedFetch(urlPolicy);
   const listModels = createModelLister({
     keys,
