@@ -16,6 +16,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface StartRunInput {
   instruction?: string | undefined;
   autonomy: "ask" | "auto";
+  /** Forces a change request on a project without a completed run (its code was imported, e.g. `generate --from`). */
+  kind?: "build" | "change";
 }
 
 export interface PlanEdit {
@@ -90,8 +92,14 @@ export function createRunsService(deps: EngineDeps): RunsService {
         "SELECT state FROM runs WHERE project_id = $1 AND status = 'completed' ORDER BY created_at DESC LIMIT 1",
         [projectId],
       );
-      const kind = previous && input.instruction ? "change" : "build";
+      const kind = input.instruction && (previous || input.kind === "change") ? "change" : "build";
       const state = initialState(kind);
+      if (kind === "change" && !previous) {
+        state.checks = await detectChecks(deps.workspaces().dirOf(projectId));
+        const workspace = await deps.workspaces().ensure(projectId);
+        state.lastCheckpoint = await workspace.head();
+        state.lastGreenCheckpoint = state.lastCheckpoint;
+      }
       if (kind === "change" && previous) {
         state.spec = previous.state.spec;
         state.architecture = previous.state.architecture;
