@@ -76,9 +76,13 @@ export function createPreviewOrigin(deps: { previews: PreviewService; processes:
     forwardHttp(request, response, endpoint, portOf(projectId), { path: request.url ?? "/", dropCookies: dropPlatformCookies });
   }
 
-  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  function handleUpgrade(this: Server, request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const projectId = projectOfHost(request.headers.host);
-    if (!projectId) return;
+    if (!projectId) {
+      // With an upgrade listener present Node no longer answers upgrades itself; when no one else handles them, refuse.
+      if (this.listenerCount("upgrade") === 1) socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
     const endpoint = endpointOf(request, projectId);
     if (!endpoint) {
       socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

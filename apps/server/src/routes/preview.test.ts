@@ -203,6 +203,24 @@ describe.each(databaseKinds())("previews on %s", (kind) => {
     const expectedAccept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
     expect(text).toContain(`Sec-WebSocket-Accept: ${expectedAccept}`);
     expect(text).toContain("echo:hi");
+
+    // Upgrades without a valid preview session, or for the platform's own host, are refused.
+    for (const headers of [`Host: ${previewHost}`, `Host: 127.0.0.1:${port}`]) {
+      const refused = await new Promise<string>((resolve, reject) => {
+        const socket = connect(port, "127.0.0.1", () => {
+          socket.write(
+            `GET /hmr HTTP/1.1\r\n${headers}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          );
+        });
+        let received = "";
+        socket.on("data", (chunk) => {
+          received += chunk.toString("latin1");
+        });
+        socket.on("end", () => resolve(received));
+        socket.on("error", reject);
+      });
+      expect(refused).toMatch(/^HTTP\/1.1 404/);
+    }
   });
 
   it("limits concurrent previews per user and reports a crashed app with its last output", async () => {

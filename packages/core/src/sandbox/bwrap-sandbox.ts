@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import type { Readable } from "node:stream";
 import { availability, type LauncherPlan } from "./launcher";
 import { bwrapArgs, CA_BUNDLE, ETC_FILES, EXPOSE_MOUNT, HELPER_MOUNT, REGISTRY_SOCKET_MOUNT } from "./bwrap-args";
-import { createPidsCgroup, reapOrphanCgroups } from "./cgroup";
+import { createPidsCgroup, type PidsCgroup, reapOrphanCgroups } from "./cgroup";
+import { sandboxUnavailable } from "./availability";
 import { createGuard } from "./guard";
 import { mergeLimits, prlimitArgs } from "./limits";
 import { createPidRegistry, isProcessAlive } from "./pid-registry";
@@ -148,7 +149,13 @@ export function createBwrapSandbox(options: SandboxOptions): ManagedSandbox {
       ...inner,
     ];
     // Under root the kernel ignores RLIMIT_NPROC, so a pids cgroup joined before exec carries the process ceiling.
-    const cgroup = plan.cgroupRoot ? createPidsCgroup(plan.cgroupRoot, `${process.pid}-${id}`, limits.processes + 4) : null;
+    let cgroup: PidsCgroup | null = null;
+    try {
+      cgroup = plan.cgroupRoot ? createPidsCgroup(plan.cgroupRoot, `${process.pid}-${id}`, limits.processes + 4) : null;
+    } catch (error) {
+      checked.release();
+      throw sandboxUnavailable(`could not create the pids cgroup (${(error as Error).message})`);
+    }
     const launcher = cgroup
       ? { file: "/bin/sh", args: ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, plan.bwrap, ...args] }
       : { file: plan.bwrap, args };
