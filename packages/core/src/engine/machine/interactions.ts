@@ -44,7 +44,9 @@ export async function answerStep(env: StepEnv, db: SqlRunner): Promise<StepOutco
     }
   };
 
-  if (waiting.purpose === "ask_user") {
+  if (waiting.purpose === "ask_user" && isSkip(answer) && state.task) {
+    skipCurrentTask(outcome, state, "the person asked to skip it");
+  } else if (waiting.purpose === "ask_user") {
     convo?.messages.push({ role: "tool", content: [resultPart(deferred, { ok: true, output: `The person answered: ${answer}` })] });
     clearDeferred();
     remember(state, `The person answered: ${answer}`);
