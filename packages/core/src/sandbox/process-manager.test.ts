@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBwrapSandbox, type ManagedSandbox } from "./bwrap-sandbox";
+import { reapOrphanCgroups } from "./cgroup";
 import { createHostSandbox } from "./host-sandbox";
 import { DEFAULT_LIMITS } from "./limits";
 import { isProcessAlive, processStartTime } from "./pid-registry";
@@ -125,6 +126,17 @@ describe("orphan reaping at start-up", () => {
     await exited;
     expect(isProcessAlive(pid)).toBe(false);
     await reaper.close();
+  });
+});
+
+describe("orphan cgroups", () => {
+  it("removes the cgroups of dead platform processes only", () => {
+    const root = join(base, "cgroups");
+    mkdirSync(join(root, "4194000-dead"), { recursive: true });
+    mkdirSync(join(root, `${process.pid}-alive`), { recursive: true });
+    expect(reapOrphanCgroups(root, isProcessAlive)).toBe(1);
+    expect(existsSync(join(root, "4194000-dead"))).toBe(false);
+    expect(existsSync(join(root, `${process.pid}-alive`))).toBe(true);
   });
 });
 
