@@ -2,6 +2,7 @@ import { type FakeLlm, reply, signUpUser, startFakeLlm, startTestApp, type TestA
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors/index";
+import { createLlmService } from "./service";
 
 // The production gateway (real AI SDK clients, real database) against the fake provider over HTTP.
 describe("LLM gateway step", () => {
@@ -199,5 +200,19 @@ describe("LLM gateway step", () => {
     expect(AppError.isInstance(unsupported) && unsupported.code).toBe("capability_unsupported");
     await llmService.putUserSettings(userId, { roles: {} });
     await llmService.deleteKey(userId, key.id);
+  });
+
+  it("times out a provider that does not answer, retries, and records the retry", async () => {
+    const runtime = testApp.runtime;
+    // A second gateway on the same database with a short per-request timeout (the option is in milliseconds).
+    const impatient = createLlmService({
+      ...runtime,
+      config: { ...runtime.config, llm: { ...runtime.config.llm, timeoutMs: 1000, maxRetries: 1 } },
+    });
+    llm.enqueue(reply().slowFirstByte(20_000).text("never seen"), reply().text("second try"));
+    const result = await impatient.step({ userId, role: "coder" }, { system: "s", messages: [{ role: "user", content: "x" }] });
+    expect(result.text).toBe("second try");
+    expect(llm.requests).toHaveLength(2);
+    expect((await ledger()).map((r) => [r.outcome, r.retries])).toEqual([["ok", 1]]);
   });
 });

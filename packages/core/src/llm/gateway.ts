@@ -6,13 +6,14 @@ import type { Clock } from "../clock";
 import type { Config } from "../config/index";
 import { AppError } from "../errors/index";
 import type { KeyStore } from "../keys/store";
-import { type BudgetLimit, monthScopeId, type Reservation, reserveBudget, settleBudget, writeLedgerEntry } from "../usage/index";
+import { type Reservation, reserveBudget, settleBudget, writeLedgerEntry } from "../usage/index";
+import { budgetLimitsFor, estimateCall } from "./call-limits";
 import { type AttemptResult, callModel } from "./call-model";
 import { costOf, describeModel } from "./catalogue";
 import { backoffMs, classifyFailure, type Failure } from "./failures";
 import { createModelCache, withProviderKey } from "./model-cache";
-import type { ProviderCredentials } from "./providers";
-import { getProjectModelSettings, type ModelChoice, resolveModelChain } from "./routing";
+import { operatorCredentialsFor, type ProviderCredentials } from "./providers";
+import { type ModelChoice, resolveModelChain } from "./routing";
 import type { LlmCallContext, LlmGateway, LlmStepRequest, LlmStepResult } from "./types";
 import { createGuardedFetch, type UrlPolicy } from "./url-safety";
 
@@ -53,8 +54,6 @@ export interface LlmGatewayService extends LlmGateway {
   operatorCredentials(provider: ModelChoice["provider"]): ProviderCredentials | undefined;
 }
 
-const DEFAULT_OUTPUT_ESTIMATE = 1024;
-
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -70,34 +69,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function estimateInputTokens(request: LlmStepRequest): number {
-  const tools = request.tools ? Object.values(request.tools).reduce((n, t) => n + t.description.length + 200, 0) : 0;
-  return Math.ceil((request.system.length + JSON.stringify(request.messages).length + tools) / 4);
-}
-
 export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
   const { config, db, keys, logger } = deps;
   const remoteModel = createModelCache(createGuardedFetch(deps.urlPolicy));
 
-  function operatorCredentials(provider: ModelChoice["provider"]): ProviderCredentials | undefined {
-    const llm = config.llm;
-    const make = (apiKey: string | undefined, baseUrl?: string): ProviderCredentials | undefined =>
-      apiKey === undefined ? undefined : { provider, apiKey, baseUrl, keyId: null, source: "operator" };
-    switch (provider) {
-      case "openai":
-        return make(llm.openaiApiKey);
-      case "anthropic":
-        return make(llm.anthropicApiKey);
-      case "groq":
-        return make(llm.groqApiKey);
-      case "openrouter":
-        return make(llm.openrouterApiKey);
-      case "openai-compatible":
-        return llm.openaiCompatibleBaseUrl ? make(llm.openaiCompatibleApiKey ?? "", llm.openaiCompatibleBaseUrl) : undefined;
-      case "local":
-        return llm.localModelPath ? { provider, apiKey: "", baseUrl: undefined, keyId: null, source: "local" } : undefined;
-    }
-  }
+  const operatorCredentials = (provider: ModelChoice["provider"]) => operatorCredentialsFor(config, provider);
 
   async function modelFor(choice: ModelChoice, credentials: ProviderCredentials): Promise<LanguageModel> {
     if (choice.provider === "local") {
@@ -112,32 +88,6 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
       return deps.localModel(path);
     }
     return remoteModel(credentials, choice.model);
-  }
-
-  async function budgetLimits(context: LlmCallContext, source: ProviderCredentials["source"]): Promise<BudgetLimit[]> {
-    const limits: BudgetLimit[] = [];
-    if (source === "operator") {
-      const [user] = await db.query<{ tier: keyof Config["llm"]["monthlyTokenQuota"] }>("SELECT tier FROM users WHERE id = $1", [
-        context.userId,
-      ]);
-      const quota = config.llm.monthlyTokenQuota[user?.tier ?? "free"];
-      limits.push({
-        scope: "user_month",
-        scopeId: monthScopeId(context.userId, deps.clock.now()),
-        maxTokens: quota > 0 ? quota : undefined,
-      });
-    }
-    let budget: { maxTokens?: number; maxCostUsd?: number; runMaxTokens?: number; runMaxCostUsd?: number } = {};
-    if (context.projectId) {
-      budget = (await getProjectModelSettings(db, context.userId, context.projectId).catch(() => ({ budget: {} }))).budget;
-      limits.push({ scope: "project", scopeId: context.projectId, maxTokens: budget.maxTokens, maxCostUsd: budget.maxCostUsd });
-    }
-    if (context.runId) {
-      const runTokens = budget.runMaxTokens ?? (config.llm.runTokenBudget || undefined);
-      const runCost = budget.runMaxCostUsd ?? (config.llm.runCostBudgetUsd || undefined);
-      limits.push({ scope: "run", scopeId: context.runId, maxTokens: runTokens, maxCostUsd: runCost });
-    }
-    return limits;
   }
 
   /** Calls one model with retries; returns the result or the last failure. */
@@ -213,32 +163,29 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
         );
         continue;
       }
-      const inputEstimate = estimateInputTokens(request);
-      const outputEstimate = request.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE;
-      const estimate = {
-        tokens: inputEstimate + outputEstimate,
-        costUsd: costOf(entry, { inputTokens: inputEstimate, outputTokens: outputEstimate, cachedInputTokens: 0 }),
-      };
-      const reservation: Reservation = await reserveBudget(db, await budgetLimits(context, credentials.source), estimate).catch(
-        (error: unknown) => {
-          // Refused before any call: no ledger row (nothing was spent), but operators see refusals in the metrics.
-          if (AppError.isInstance(error) && error.code === "quota_exceeded") {
-            deps.observe?.({
-              provider: choice.provider,
-              model: choice.model,
-              role: context.role,
-              outcome: "quota_exceeded",
-              inputTokens: 0,
-              outputTokens: 0,
-              cachedInputTokens: 0,
-              costUsd: 0,
-              durationSeconds: 0,
-              ttftSeconds: null,
-            });
-          }
-          throw error;
-        },
-      );
+      const estimate = estimateCall(request, entry);
+      const reservation: Reservation = await reserveBudget(
+        db,
+        await budgetLimitsFor(db, config, deps.clock.now(), context, credentials.source),
+        estimate,
+      ).catch((error: unknown) => {
+        // Refused before any call: no ledger row (nothing was spent), but operators see refusals in the metrics.
+        if (AppError.isInstance(error) && error.code === "quota_exceeded") {
+          deps.observe?.({
+            provider: choice.provider,
+            model: choice.model,
+            role: context.role,
+            outcome: "quota_exceeded",
+            inputTokens: 0,
+            outputTokens: 0,
+            cachedInputTokens: 0,
+            costUsd: 0,
+            durationSeconds: 0,
+            ttftSeconds: null,
+          });
+        }
+        throw error;
+      });
       const attempt = await attemptModel(choice, credentials, context, request).catch(async (error: unknown) => {
         await settleBudget(db, reservation, { tokens: 0, costUsd: 0 });
         throw error;

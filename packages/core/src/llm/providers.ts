@@ -6,6 +6,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { createOpenRouter } from "@openrouter/ai-sdk-provider";
 import type { LanguageModel } from "ai";
+import type { Config } from "../config/index";
 import type { ProviderId } from "./catalogue";
 
 /** Everything needed to reach one provider account. The key is plaintext only for the duration of a call. */
@@ -72,4 +73,25 @@ export const REMOTE_PROVIDERS: Record<Exclude<ProviderId, "local">, RemoteProvid
 export function baseUrlOf(credentials: ProviderCredentials): string {
   if (credentials.provider === "local") return "";
   return (credentials.baseUrl ?? REMOTE_PROVIDERS[credentials.provider].defaultBaseUrl ?? "").replace(/\/+$/, "");
+}
+
+/** Operator-wide credentials for a provider, from the environment; undefined when the operator configured none. */
+export function operatorCredentialsFor(config: Config, provider: ProviderId): ProviderCredentials | undefined {
+  const llm = config.llm;
+  const make = (apiKey: string | undefined, baseUrl?: string): ProviderCredentials | undefined =>
+    apiKey === undefined ? undefined : { provider, apiKey, baseUrl, keyId: null, source: "operator" };
+  switch (provider) {
+    case "openai":
+      return make(llm.openaiApiKey);
+    case "anthropic":
+      return make(llm.anthropicApiKey);
+    case "groq":
+      return make(llm.groqApiKey);
+    case "openrouter":
+      return make(llm.openrouterApiKey);
+    case "openai-compatible":
+      return llm.openaiCompatibleBaseUrl ? make(llm.openaiCompatibleApiKey ?? "", llm.openaiCompatibleBaseUrl) : undefined;
+    case "local":
+      return llm.localModelPath ? { provider, apiKey: "", baseUrl: undefined, keyId: null, source: "local" } : undefined;
+  }
 }
