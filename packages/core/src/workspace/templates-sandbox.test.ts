@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBwrapSandbox, type ManagedSandbox } from "../sandbox/bwrap-sandbox";
+import { SANDBOX_NODE_ENV } from "../engine/verify/run-checks";
 import { DEFAULT_LIMITS } from "../sandbox/limits";
 import type { SandboxEndpoint, SandboxResult } from "../sandbox/types";
 import { createWorkspaceStore } from "./store";
@@ -14,9 +15,10 @@ import type { Workspace } from "./types";
 
 let dataDir: string;
 let sandbox: ManagedSandbox;
-// RLIMIT_AS counts reserved address space, and each WebAssembly instance (Vite 8, Vitest) reserves ~10 GB of it:
-// the default 4 GB limit makes them fail with "Cannot allocate Wasm memory".
-const TOOLCHAIN_LIMITS = { memoryBytes: 64 * 1024 ** 3 };
+// The engine's environment, but 8 GB of address space instead of the 4 GB default: a DOM test environment
+// (happy-dom or jsdom under Vitest) reserves a 4 GB PROT_NONE region on top of Node's ~1 GB, so React
+// component tests abort with std::bad_alloc under 4 GB. Address space is not resident memory.
+const CHECK_LIMITS = { memoryBytes: 8 * 1024 ** 3 };
 
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), "samokoder-template-checks-"));
@@ -59,7 +61,13 @@ describe.each(listTemplates())("template $id in the sandbox", (template) => {
   let workspace: Workspace;
   const run = async (command: string | null, network: "none" | "registry" = "none") => {
     expect(command).not.toBeNull();
-    const result = await sandbox.exec({ projectDir: workspace.dir, command: command as string, network, limits: TOOLCHAIN_LIMITS });
+    const result = await sandbox.exec({
+      projectDir: workspace.dir,
+      command: command as string,
+      network,
+      env: SANDBOX_NODE_ENV,
+      limits: CHECK_LIMITS,
+    });
     expect(result.exitCode, explain(result)).toBe(0);
     return result;
   };
@@ -85,7 +93,8 @@ describe.each(listTemplates())("template $id in the sandbox", (template) => {
       projectDir: workspace.dir,
       command: template.checks.start as string,
       port: 4173,
-      limits: TOOLCHAIN_LIMITS,
+      env: SANDBOX_NODE_ENV,
+      limits: CHECK_LIMITS,
     });
     try {
       expect(await started.portReady).toBe(true);
