@@ -78,14 +78,22 @@ export interface ManagedSandbox extends Sandbox {
   close(): Promise<void>;
 }
 
+// WebAssembly's trap handler reserves ~10 GB of address space per memory, which no sane RLIMIT_AS allows
+// (Vite, esbuild-wasm and friends would fail with "Cannot allocate Wasm memory"); explicit bounds checks need none.
+const WASM_FLAG = "--disable-wasm-trap-handler";
+const NODE_FLAGS = process.allowedNodeEnvironmentFlags.has(WASM_FLAG) ? WASM_FLAG : "";
+
 export function baseEnv(extra: Record<string, string> | undefined, port: number | undefined): Record<string, string> {
-  return {
+  const env: Record<string, string> = {
     PATH: "/usr/local/bin:/usr/bin:/bin",
     HOME: "/tmp",
     LANG: "C.UTF-8",
     ...(port !== undefined ? { PORT: String(port) } : {}),
     ...(extra ?? {}),
   };
+  const nodeOptions = [NODE_FLAGS, env.NODE_OPTIONS ?? ""].filter(Boolean).join(" ");
+  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
+  return env;
 }
 
 export function createBwrapSandbox(options: SandboxOptions): ManagedSandbox {
