@@ -22,9 +22,10 @@ export async function appendEvents(tx: SqlRunner, runId: string, events: NewRunE
   const tuples = events.map((event, index) => {
     values.push(first + index, event.type, JSON.stringify(event.data));
     const base = values.length - 3;
-    return `($1, $${base + 1}, $${base + 2}, $${base + 3}::jsonb)`;
+    return `($1, $${base + 1}, $${base + 2}, $${base + 3}::jsonb, clock_timestamp())`;
   });
-  await tx.query(`INSERT INTO run_events (run_id, seq, type, data) VALUES ${tuples.join(", ")}`, values);
+  // clock_timestamp(), not now(): an event's time is when it was written, not when its transaction began.
+  await tx.query(`INSERT INTO run_events (run_id, seq, type, data, created_at) VALUES ${tuples.join(", ")}`, values);
   // Delivered at commit, to listeners in every process connected to this database.
   await tx.query("SELECT pg_notify($1, $2)", [RUN_EVENTS_CHANNEL, `${runId}:${last}`]);
   return last;

@@ -1,6 +1,7 @@
 // Owns run_command: one shell command in the sandbox, without network, with a bounded wall clock.
 import { z } from "zod";
 import { SANDBOX_NODE_ENV } from "../verify/run-checks";
+import { withSandboxSlot } from "../verify/sandbox-slot";
 import { defineTool, fail, ok } from "./define-tool";
 import { trimOutput } from "./trim-output";
 
@@ -16,16 +17,20 @@ export const runCommand = defineTool("run_command", {
     const seconds = Math.min(input.timeoutSeconds ?? ctx.commandTimeoutSeconds, ctx.commandTimeoutSeconds);
     const started = performance.now();
     try {
-      const result = await ctx.sandbox.exec({
-        projectDir: ctx.workspace.dir,
-        command: input.command,
-        network: "none",
-        env: SANDBOX_NODE_ENV,
-        ownerId: ctx.run.ownerId,
-        limits: { wallClockMs: seconds * 1000 },
-        signal: ctx.signal,
-        onOutput: (chunk) => ctx.onCommandOutput(input.command, chunk.stream, chunk.data),
-      });
+      const result = await withSandboxSlot(
+        () =>
+          ctx.sandbox.exec({
+            projectDir: ctx.workspace.dir,
+            command: input.command,
+            network: "none",
+            env: SANDBOX_NODE_ENV,
+            ownerId: ctx.run.ownerId,
+            limits: { wallClockMs: seconds * 1000 },
+            signal: ctx.signal,
+            onOutput: (chunk) => ctx.onCommandOutput(input.command, chunk.stream, chunk.data),
+          }),
+        ctx.signal,
+      );
       const output = trimOutput(`${result.stdout}${result.stderr ? `\n${result.stderr}` : ""}`.trim());
       const limit = result.limitHit ? ` (stopped: ${result.limitHit} limit)` : "";
       const text = `exit code ${result.exitCode ?? "none"}${limit}\n${output}`;

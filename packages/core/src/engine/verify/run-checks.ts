@@ -3,6 +3,7 @@
 import type { Sandbox } from "../../sandbox/types";
 import type { ProjectChecks } from "../../workspace/checks";
 import { trimOutput } from "../tools/trim-output";
+import { withSandboxSlot } from "./sandbox-slot";
 
 export interface CheckOutcome {
   name: "install" | "typecheck" | "build" | "test" | "start";
@@ -72,16 +73,20 @@ export async function runChecks(options: RunChecksOptions): Promise<ChecksReport
   }
   const outcomes: CheckOutcome[] = [];
   for (const step of plan) {
-    const result = await options.sandbox.exec({
-      projectDir: options.projectDir,
-      command: step.command,
-      network: step.network,
-      ownerId: options.ownerId,
-      env: { ...SANDBOX_NODE_ENV, ...step.env },
-      limits: { wallClockMs: options.timeoutSeconds * 1000 },
-      signal: options.signal,
-      onOutput: (chunk) => options.onOutput(step.name, chunk.stream, chunk.data),
-    });
+    const result = await withSandboxSlot(
+      () =>
+        options.sandbox.exec({
+          projectDir: options.projectDir,
+          command: step.command,
+          network: step.network,
+          ownerId: options.ownerId,
+          env: { ...SANDBOX_NODE_ENV, ...step.env },
+          limits: { wallClockMs: options.timeoutSeconds * 1000 },
+          signal: options.signal,
+          onOutput: (chunk) => options.onOutput(step.name, chunk.stream, chunk.data),
+        }),
+      options.signal,
+    );
     const combined = `${result.stdout}${result.stderr ? `\n${result.stderr}` : ""}`.trim();
     const limit = result.limitHit ? `\n(stopped by the ${result.limitHit} limit)` : "";
     const outcome: CheckOutcome = {
