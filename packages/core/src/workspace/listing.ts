@@ -42,7 +42,8 @@ export async function listWorkingTree(git: Git, root: string, prefix: string): P
   const args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"];
   if (prefix) args.push("--", prefix);
   const paths = [...new Set(splitNul((await git.run(args)).stdout))].filter(
-    (path) => !ignored(path) && (path === prefix || under(prefix, path)),
+    // "dir/" is how git reports a nested repository (generated code ran `git init` there): not a file.
+    (path) => !path.endsWith("/") && !ignored(path) && (path === prefix || under(prefix, path)),
   );
   const files: WorkspaceFileEntry[] = [];
   for (const path of paths.slice(0, MAX_LISTED_FILES)) {
