@@ -63,7 +63,12 @@ function toolCallOf(part: Extract<LanguageModelV3StreamPart, { type: "tool-call"
   }
 }
 
-export async function callModel(languageModel: LanguageModel, request: LlmStepRequest, signal: AbortSignal): Promise<AttemptResult> {
+export async function callModel(
+  languageModel: LanguageModel,
+  request: LlmStepRequest,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<AttemptResult> {
   const model = asV3(languageModel);
   const standardized = await standardizePrompt({ system: request.system, messages: request.messages });
   const prompt = await convertToLanguageModelPrompt({
@@ -93,6 +98,7 @@ export async function callModel(languageModel: LanguageModel, request: LlmStepRe
     maxOutputTokens: request.maxOutputTokens,
     temperature: request.temperature,
     abortSignal: signal,
+    headers,
   });
   let text = "";
   const toolCalls: LlmToolCall[] = [];

@@ -11,7 +11,7 @@ import { budgetLimitsFor, estimateCall } from "./call-limits";
 import { type AttemptResult, callModel } from "./call-model";
 import { costOf, describeModel } from "./catalogue";
 import { backoffMs, classifyFailure, type Failure } from "./failures";
-import { createModelCache, withProviderKey } from "./model-cache";
+import { createModelCache, providerKeyHeaders } from "./model-cache";
 import { operatorCredentialsFor, type ProviderCredentials } from "./providers";
 import { type ModelChoice, resolveModelChain } from "./routing";
 import type { LlmCallContext, LlmGateway, LlmStepRequest, LlmStepResult } from "./types";
@@ -108,7 +108,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
       const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
       try {
         const model = await modelFor(choice, credentials);
-        const result = await withProviderKey(credentials.apiKey, () => callModel(model, request, signal));
+        const result = await callModel(model, request, signal, providerKeyHeaders(credentials.apiKey));
         return { ok: true, result, retries, latencyMs: performance.now() - started };
       } catch (error) {
         const reason = context.signal?.aborted ? "cancelled" : timeout.aborted ? "timeout" : null;

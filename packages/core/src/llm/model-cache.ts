@@ -1,23 +1,23 @@
 // Owns reusing AI SDK model instances across calls (building one compiles its response schemas, which costs
-// milliseconds) while keeping API keys out of them: a placeholder is swapped for the caller's key inside fetch.
-import { AsyncLocalStorage } from "node:async_hooks";
+// milliseconds) while keeping API keys out of them: models hold a placeholder, and each call carries its key in
+// a private header that the fetch wrapper swaps into place (and strips) just before the request leaves.
 import type { LanguageModel } from "ai";
 import { type ProviderCredentials, REMOTE_PROVIDERS } from "./providers";
 
 const KEY_PLACEHOLDER = "samokoder-provider-key-placeholder";
+const KEY_HEADER = "x-samokoder-provider-key";
 const MAX_MODELS = 500;
 
-const currentKey = new AsyncLocalStorage<string>();
-
-/** Runs `fn` with `apiKey` as the key of every provider request it makes. */
-export function withProviderKey<T>(apiKey: string, fn: () => Promise<T>): Promise<T> {
-  return currentKey.run(apiKey, fn);
+/** Call-option headers that make one call use `apiKey`. */
+export function providerKeyHeaders(apiKey: string): Record<string, string> {
+  return { [KEY_HEADER]: apiKey };
 }
 
 function keyInjecting(inner: typeof fetch): typeof fetch {
   return (input, init) => {
-    const key = currentKey.getStore() ?? "";
     const headers = new Headers(init?.headers);
+    const key = headers.get(KEY_HEADER) ?? "";
+    headers.delete(KEY_HEADER);
     for (const [name, value] of [...headers]) {
       if (!value.includes(KEY_PLACEHOLDER)) continue;
       // No key (a local server without auth): send no credential header at all.
