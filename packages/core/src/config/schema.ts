@@ -64,7 +64,10 @@ export const EnvSchema = z.object({
   SAMOKODER_PREVIEW_MAX_PER_USER: int(2, 1),
   SAMOKODER_PREVIEW_IDLE_MINUTES: int(30, 1),
   /** Previews are served from <projectId>.<this domain>: a separate site from the platform, so cookies stay apart. */
-  SAMOKODER_PREVIEW_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i, "must be a domain, e.g. preview.example.com").default("preview.localhost"),
+  SAMOKODER_PREVIEW_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, "must be a domain, e.g. preview.example.com")
+    .default("preview.localhost"),
   /** Generation engine: input tokens per model request, worker lease, per-task budgets, parallel runs per worker. */
   SAMOKODER_ENGINE_INPUT_TOKEN_BUDGET: int(24_000, 2_000),
   SAMOKODER_ENGINE_LEASE_SECONDS: int(30, 2),
