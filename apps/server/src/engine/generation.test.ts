@@ -232,6 +232,35 @@ describe("generation runs", () => {
     expect(await workspace.readFile("src/app.ts", checkpoints[0]?.sha)).toContain("/api/version");
   });
 
+  it("returns invalid tool arguments to the model, re-asks once after prose, then fails the step cleanly", async () => {
+    const projectId = await createProject(testApp, headers, "Anything at all");
+    script.add(
+      "spec",
+      reply().text("Sure! Here is my plan in prose."),
+      (request) => {
+        expect(requestText(request)).toContain("Your reply contained no tool call");
+        return reply().toolCall("submit_spec", { title: 42, features: [] });
+      },
+      (request) => {
+        expect(lastToolResult(request)).toContain("Invalid arguments for submit_spec");
+        return reply().malformedToolArguments("submit_spec", '{"title": "unterminated');
+      },
+      (request) => {
+        expect(lastToolResult(request)).toMatch(/not valid JSON|Invalid arguments/);
+        return reply().text("Still prose.");
+      },
+      reply().text("Prose again."),
+    );
+    const started = await startRun(testApp, headers, projectId, { autonomy: "auto" });
+    await expect(waitForStatus(testApp, headers, started.id, ["completed"])).rejects.toThrow(/answered in prose twice/);
+    expect(script.errors).toEqual([]);
+    const run = await getRun(testApp, headers, started.id);
+    expect(run).toMatchObject({ status: "failed", error: "The spec agent answered in prose twice where a tool call was required" });
+    const events = await readEventStream(testApp, headers, run.id);
+    expect(events.at(-1)?.type).toBe("run.failed");
+    expect(events.filter((e) => e.type === "tool.called").every((e) => (e.data as { ok: boolean }).ok === false)).toBe(true);
+  });
+
   it("refuses a second active run and hides runs from other users", async () => {
     const projectId = await createProject(testApp, headers, "Anything");
     script.add("spec", reply().toolCall("ask_user", { question: "Which colour?", options: ["Blue", "Red"] }));
