@@ -15,6 +15,7 @@ export function createPreviewTokens(secretKey: string, now: () => number = Date.
   // A key of its own: a preview token can never pass as any other signed value of the platform.
   const key = createHmac("sha256", secretKey).update("samokoder-preview-tokens-v1").digest();
   const used = new Map<string, number>();
+  const sessions = new Map<string, PreviewTokenPayload>();
   const sign = (body: string) => createHmac("sha256", key).update(body).digest("base64url");
 
   function issue(kind: PreviewTokenPayload["k"], projectId: string, userId: string, ttlSeconds: number): string {
@@ -58,7 +59,17 @@ export function createPreviewTokens(secretKey: string, now: () => number = Date.
       used.set(payload.n, payload.exp);
       return payload;
     },
-    verifySession: (token: string) => verify(token, "session"),
+    /** Verified sessions are remembered (bounded), so the proxy's hot path skips the HMAC and parsing. */
+    verifySession(token: string): PreviewTokenPayload | null {
+      const known = sessions.get(token);
+      if (known) return known.exp >= now() ? known : null;
+      const payload = verify(token, "session");
+      if (payload) {
+        if (sessions.size >= 1000) sessions.clear();
+        sessions.set(token, payload);
+      }
+      return payload;
+    },
   };
 }
 

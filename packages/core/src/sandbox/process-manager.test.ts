@@ -97,6 +97,18 @@ describe("process manager", () => {
   });
 });
 
+describe("shutdown", () => {
+  it("stops every process of every project (server shutdown)", async () => {
+    const manager2 = createProcessManager({ sandbox });
+    const a = await manager2.start("p4", { name: "a", projectDir: project, command: "exec sleep 60" });
+    const b = await manager2.start("p5", { name: "b", projectDir: project, command: "exec sleep 60" });
+    await manager2.stopAll();
+    await Promise.all([a.exited, b.exited]);
+    expect([a.info().status, b.info().status]).toEqual(["stopped", "stopped"]);
+    expect(sandbox.running()).toBe(0);
+  });
+});
+
 describe("orphan reaping at start-up", () => {
   it("kills processes recorded by a platform process that died, and leaves live owners' alone", async () => {
     const orphan = spawn("sleep", ["60"], { detached: true, stdio: "ignore" });
