@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -187,6 +187,11 @@ describe("bubblewrap sandbox long-running processes", () => {
     await expect(capped.exec({ projectDir: project, command: "true" })).rejects.toMatchObject({ code: "quota_exceeded" });
     rmSync(join(project, "big.bin"));
     expect((await capped.exec({ projectDir: project, command: "true" })).exitCode).toBe(0);
+    // Within one command, no single file may outgrow the quota either.
+    const grown = await capped.exec({ projectDir: project, command: "head -c 1000000 /dev/zero > huge.bin" });
+    expect(grown.exitCode).not.toBe(0);
+    expect(statSync(join(project, "huge.bin")).size).toBeLessThanOrEqual(64 * 1024);
+    rmSync(join(project, "huge.bin"));
     await capped.close();
   });
 });

@@ -152,7 +152,7 @@ export function createBwrapSandbox(options: SandboxOptions): ManagedSandbox {
         runningAsRoot: plan.root,
       }),
       plan.prlimit,
-      ...prlimitArgs(limits),
+      ...prlimitArgs(limits, options.diskQuotaBytes),
       "--",
       ...inner,
     ];

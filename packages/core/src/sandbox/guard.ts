@@ -28,8 +28,20 @@ export interface CheckedCommand {
   release(): void;
 }
 
+/** A fresh-enough measurement is reused while usage is well below the cap: walking node_modules is not free. */
+const USAGE_TTL_MS = 15_000;
+
 export function createGuard(options: GuardOptions) {
   const active = new Map<string, number>();
+  const usage = new Map<string, { bytes: number; at: number }>();
+  const measuredUsage = async (projectDir: string): Promise<number> => {
+    const cached = usage.get(projectDir);
+    if (cached && Date.now() - cached.at < USAGE_TTL_MS && cached.bytes < options.diskQuotaBytes * 0.8) return cached.bytes;
+    const bytes = await diskUsageBytes(projectDir);
+    if (usage.size > 1000) usage.clear();
+    usage.set(projectDir, { bytes, at: Date.now() });
+    return bytes;
+  };
   return {
     active: (ownerId: string) => active.get(ownerId) ?? 0,
     async check(command: SandboxCommand): Promise<CheckedCommand> {
@@ -45,7 +57,7 @@ export function createGuard(options: GuardOptions) {
       const cwdPath = resolveInsideSync(command.projectDir, command.cwd ?? ".");
       const cwd = relative(resolveInsideSync(command.projectDir, "."), cwdPath);
       if (options.diskQuotaBytes > 0) {
-        const used = await diskUsageBytes(command.projectDir);
+        const used = await measuredUsage(command.projectDir);
         if (used > options.diskQuotaBytes) {
           throw quotaExceeded("The project uses more disk than allowed; delete files (e.g. node_modules) first", {
             resource: "project_disk_bytes",

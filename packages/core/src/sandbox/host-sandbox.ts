@@ -46,7 +46,7 @@ export function createHostSandbox(options: SandboxOptions): ManagedSandbox {
     const limits = mergeLimits(base, command.limits);
     const proc = runProcess({
       file: prlimit,
-      args: [...prlimitArgs(limits), "--", "/bin/sh", "-c", command.command],
+      args: [...prlimitArgs(limits, options.diskQuotaBytes), "--", "/bin/sh", "-c", command.command],
       env: { ...baseEnv(command.env, mode.port), HOME: command.projectDir },
       cwd: join(command.projectDir, checked.cwd),
       limits,

@@ -21,8 +21,11 @@ export function mergeLimits(base: SandboxLimits, override: Partial<SandboxLimits
 }
 
 /** Arguments for util-linux prlimit: soft = hard, so the command cannot raise them back. */
-export function prlimitArgs(limits: SandboxLimits): string[] {
+export function prlimitArgs(limits: SandboxLimits, maxFileBytes = 0): string[] {
+  // No single file may outgrow the project's disk quota within one command (the quota itself is checked between commands).
+  const fileSize = maxFileBytes > 0 ? [`--fsize=${Math.floor(maxFileBytes)}`] : [];
   return [
+    ...fileSize,
     // Soft below hard: SIGXCPU first (recognisable), SIGKILL a second later if it is ignored.
     `--cpu=${Math.max(1, Math.ceil(limits.cpuSeconds))}:${Math.max(1, Math.ceil(limits.cpuSeconds)) + 1}`,
     `--as=${Math.floor(limits.memoryBytes)}`,
