@@ -13,7 +13,8 @@ import {
   type TestApp,
 } from "@samokoder/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProject, getRun, readEventStream, startRun, waitForStatus } from "./run-helpers.test-support";
+import { readEvents } from "@samokoder/core";
+import { createProject, getRun, nextEvent, readEventStream, startRun, waitForStatus } from "./run-helpers.test-support";
 
 describe("steering a run", () => {
   let llm: FakeLlm;
@@ -176,5 +177,34 @@ describe("steering a run", () => {
     expect(types.filter((t) => t === "plan.updated").length).toBe(2);
     expect(types).toContain("task.skipped");
     expect((await getRun(testApp, headers, run.id)).status).toBe("completed");
+  }, 120_000);
+
+  it("cancels a running run: the command in the sandbox is stopped and the run ends as cancelled", async () => {
+    const projectId = await createProject(testApp, headers, "Something slow");
+    const workspace = await testApp.runtime.services.workspaces.ensure(projectId);
+    await workspace.writeFiles([{ path: "package.json", content: JSON.stringify({ name: "slow", scripts: { test: "node --test" } }) }]);
+    await workspace.commit({ step: "import", summary: "Import" });
+    script.add("spec", reply().toolCall("submit_spec", { title: "Slow", summary: "Slow", features: ["slow"] }));
+    script.add("architect", reply().toolCall("submit_architecture", { templateId: "node-api" }));
+    script.add("planner", reply().toolCall("submit_plan", { tasks: [{ title: "Wait", description: "w", acceptance: ["w"] }] }));
+    script.add("coder", reply().toolCall("run_command", { command: "echo waiting-started; sleep 600" }));
+
+    const started = await startRun(testApp, headers, projectId, { autonomy: "auto" });
+    // Wait until the command is running in the sandbox (its first output is an event).
+    for (;;) {
+      const events = await readEvents(testApp.runtime.db, started.id, 0);
+      if (events.some((e) => e.type === "command.output" && JSON.stringify(e.data).includes("waiting-started"))) break;
+      await nextEvent(testApp, started.id);
+    }
+    const cancelled = await testApp.app.inject({ method: "POST", url: `/api/v1/runs/${started.id}/cancel`, headers });
+    expect(cancelled.statusCode).toBe(200);
+    const run = await waitForStatus(testApp, headers, started.id, ["cancelled"]);
+    expect(run.status).toBe("cancelled");
+    const types = (await readEventStream(testApp, headers, run.id)).map((e) => e.type);
+    expect(types.at(-1)).toBe("run.cancelled");
+    // The interrupted command never completed as a tool call.
+    expect(types.filter((t) => t === "tool.called").length).toBe(3);
+    const again = await testApp.app.inject({ method: "POST", url: `/api/v1/runs/${started.id}/cancel`, headers });
+    expect(again.statusCode).toBe(409);
   }, 120_000);
 });
