@@ -91,7 +91,8 @@ export function baseEnv(extra: Record<string, string> | undefined, port: number 
     ...(port !== undefined ? { PORT: String(port) } : {}),
     ...(extra ?? {}),
   };
-  const nodeOptions = [NODE_FLAGS, env.NODE_OPTIONS ?? ""].filter(Boolean).join(" ");
+  const given = env.NODE_OPTIONS ?? "";
+  const nodeOptions = [given.includes(NODE_FLAGS) ? "" : NODE_FLAGS, given].filter(Boolean).join(" ");
   if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
   return env;
 }
