@@ -11,6 +11,7 @@ import {
   type RunWorker,
 } from "@samokoder/core";
 import type { Runtime } from "../runtime";
+import { createEngineMetrics } from "./engine-metrics";
 import { createRunQueue } from "./run-queue";
 
 export interface EngineService {
@@ -42,6 +43,7 @@ export function createEngineService(runtime: Omit<Runtime, "services">): EngineS
       commandTimeoutSeconds: engine.commandTimeoutSeconds,
       maxTurnsPerConversation: 40,
     },
+    observe: createEngineMetrics(runtime.metrics.registry),
   };
   const events = createEventHub(runtime.db);
   let worker: RunWorker | null = null;

@@ -154,6 +154,10 @@ describe("generation runs", () => {
     const replayed = await readEventStream(testApp, headers, run.id, middle);
     expect(replayed.map((e) => e.id)).toEqual(events.filter((e) => e.id > middle).map((e) => e.id));
 
+    const metrics = await testApp.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toMatch(/samokoder_run_steps_total\{kind="verify"\} [1-9]/);
+    expect(metrics.body).toMatch(/samokoder_runs_finished_total\{status="completed"\} [1-9]/);
+
     // The coder saw the project's files through the index, never the whole tree blindly.
     const coderRequest = script.seen.coder[0];
     expect(coderRequest && requestText(coderRequest)).toContain("src/app.ts");

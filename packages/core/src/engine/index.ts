@@ -4,6 +4,6 @@ export { createRunWorker, type RunWorker } from "./runs/worker";
 export { orphanedRuns, findRun, type RunRecord } from "./runs/run-store";
 export { readEvents, RUN_EVENTS_CHANNEL } from "./events/event-log";
 export { createEventHub, type EventHub } from "./events/event-hub";
-export { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineSettings, type RunScheduler } from "./ports";
+export { DEFAULT_ENGINE_SETTINGS, type EngineDeps, type EngineObserver, type EngineSettings, type RunScheduler } from "./ports";
 export { ALL_TOOLS, AGENT_TOOLS, defineTool, confinePath, type ToolDefinition } from "./tools/index";
 export { errorSignature, decideEscalation } from "./verify/loop-control";

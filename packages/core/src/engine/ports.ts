@@ -41,6 +41,12 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxTurnsPerConversation: 40,
 };
 
+/** Optional measurements (Prometheus in apps/server). */
+export interface EngineObserver {
+  step(kind: string, durationMs: number, overheadMs: number): void;
+  runFinished(status: "completed" | "failed" | "cancelled"): void;
+}
+
 export interface EngineDeps {
   db: DatabaseHandle;
   /** Lazily resolved: the gateway, sandbox and workspaces are composed beside the engine. */
@@ -51,4 +57,5 @@ export interface EngineDeps {
   clock: Clock;
   logger: EngineLogger;
   settings: EngineSettings;
+  observe?: EngineObserver;
 }

@@ -79,7 +79,12 @@ export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${r
       const outcome = await advance({ ...env, run, signal: controller.signal, stream });
       await stream.flush();
       if (controller.signal.aborted) return findRun(deps.db, run.id);
-      return await commit(run, outcome, performance.now() - started);
+      const durationMs = performance.now() - started;
+      const committed = await commit(run, outcome, durationMs);
+      deps.observe?.step(outcome.kind, durationMs, Math.max(0, durationMs - outcome.modelMs - outcome.commandMs));
+      if (outcome.status === "completed" || outcome.status === "failed" || outcome.status === "cancelled")
+        deps.observe?.runFinished(outcome.status);
+      return committed;
     } catch (error) {
       await stream.flush();
       if (isLeaseLost(error)) return null;
