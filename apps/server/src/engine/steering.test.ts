@@ -38,7 +38,7 @@ describe("steering a run", () => {
     await llm?.close();
   });
 
-  it("edits the plan and the spec during the run, and skips a task from the chat", async () => {
+  it("edits the plan and the spec during the run, iterates on a problem found in review, and skips a task from the chat", async () => {
     const projectId = await createProject(testApp, headers, "A tiny library");
     const workspace = await testApp.runtime.services.workspaces.ensure(projectId);
     await workspace.writeFiles([
@@ -71,6 +71,13 @@ describe("steering a run", () => {
             replace: "exports.one = () => 1;\nexports.deux = () => 2;",
           })
           .toolCall("complete_task", { summary: "deux()" });
+      },
+      // The person reports a problem in review: a debugging iteration on the same task.
+      (request) => {
+        expect(requestText(request)).toContain("The person tried it and reports:\\ndeux should be documented");
+        return reply()
+          .toolCall("edit_file", { path: "lib.js", search: "exports.deux = () => 2;", replace: "/** Two. */\nexports.deux = () => 2;" })
+          .toolCall("complete_task", { summary: "documented deux()" });
       },
       // Task C (added by the person) asks too; the person answers in the chat with "skip task".
       reply().toolCall("ask_user", { question: "Should three be a string?", options: ["no", "yes"] }),
@@ -152,6 +159,15 @@ describe("steering a run", () => {
     // Task A is verified, then waits for review: accept it from the chat.
     const review = await waitForStatus(testApp, headers, started.id, ["paused"]);
     expect(review.pendingQuestion?.question).toContain('Task "Task A" is implemented and verified');
+    const problem = await testApp.app.inject({
+      method: "POST",
+      url: `/api/v1/runs/${started.id}/answers`,
+      headers,
+      payload: { questionId: review.pendingQuestion?.id, answer: "deux should be documented" },
+    });
+    expect(problem.statusCode, problem.body).toBe(200);
+    const reviewAgain = await waitForStatus(testApp, headers, started.id, ["paused"]);
+    expect(reviewAgain.pendingQuestion?.question).toContain('Task "Task A" is implemented and verified');
     await testApp.app.inject({ method: "POST", url: `/api/v1/runs/${started.id}/messages`, headers, payload: { text: "Looks good" } });
 
     const askedInC = await waitForStatus(testApp, headers, started.id, ["paused"]);
@@ -172,7 +188,7 @@ describe("steering a run", () => {
       ["Task B renamed", "skipped"],
     ]);
     expect(run.spec).toBe("Edited: numbers one to three");
-    expect(await workspace.readFile("lib.js")).toContain("exports.deux");
+    expect(await workspace.readFile("lib.js")).toContain("/** Two. */\nexports.deux");
     const types = (await readEventStream(testApp, headers, run.id)).map((e) => e.type);
     expect(types.filter((t) => t === "plan.updated").length).toBe(2);
     expect(types).toContain("task.skipped");
