@@ -1,4 +1,4 @@
-// Benchmark: N concurrent streaming calls through the real gateway (routing, budgets, ledger on PGlite, AI SDK)
+// Benchmark: N concurrent streaming calls through the real gateway (routing, budgets, ledger on PostgreSQL, AI SDK)
 // against a fake provider emitting stamped tokens at a fixed pace, compared with a bare SSE client.
 // Prints added time to first token and per-token latency (p50/p99), CPU per 1,000 tokens, and token integrity.
 // Usage: npm run bench:llm-gateway   (BENCH_CALLS, BENCH_TOKENS, BENCH_INTERVAL_MS to change the load)
@@ -55,11 +55,24 @@ const figures = (recorded: Recorded): CallFigures => {
   return { ttftMs: recorded.ttftMs, tokenLatencies: latencies, intact };
 };
 
-async function bareCall(baseUrl: string): Promise<Recorded> {
+/** Time to the first token of a call that is abandoned right after it (the solo measurement). */
+async function firstTokenOnly(call: (signal: AbortSignal, onFirst: () => void) => Promise<unknown>): Promise<number> {
+  const controller = new AbortController();
+  const started = now();
+  let ttft = -1;
+  await call(controller.signal, () => {
+    if (ttft < 0) ttft = now() - started;
+    controller.abort();
+  }).catch(() => {});
+  return ttft;
+}
+
+async function bareCall(baseUrl: string, signal?: AbortSignal, onFirst?: () => void): Promise<Recorded> {
   const started = now();
   let ttft = -1;
   const reader = tokenReader();
   const response = await fetch(`${baseUrl}/chat/completions`, {
+    signal,
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ model: "fake-model", stream: true, messages: [{ role: "user", content: "go" }] }),
@@ -77,6 +90,7 @@ async function bareCall(baseUrl: string): Promise<Recorded> {
       const content = (JSON.parse(frame.slice(6)) as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content;
       if (content) {
         if (ttft < 0) ttft = now() - started;
+        onFirst?.();
         reader.push(content);
       }
     }
@@ -120,17 +134,18 @@ async function main(): Promise<void> {
   console.log(
     `LLM gateway benchmark on ${usePglite ? "PGlite" : "PostgreSQL"}: ${calls} concurrent streaming calls × ${tokens} tokens, one every ${intervalMs} ms`,
   );
-  const gatewayCall = async (): Promise<Recorded> => {
+  const gatewayCall = async (signal?: AbortSignal, onFirst?: () => void): Promise<Recorded> => {
     const started = now();
     let ttft = -1;
     const reader = tokenReader();
     await llm.step(
-      { userId: user?.id ?? "", role: "coder" },
+      { userId: user?.id ?? "", role: "coder", signal },
       {
         system: "bench",
         messages: [{ role: "user", content: "go" }],
         onTextDelta: (delta) => {
           if (ttft < 0) ttft = now() - started;
+          onFirst?.();
           reader.push(delta);
         },
       },
@@ -173,6 +188,16 @@ async function main(): Promise<void> {
     ],
   ];
   for (const row of rows) console.log(`${(row[0] ?? "").padEnd(28)}${(row[1] ?? "").padStart(12)}${(row[2] ?? "").padStart(12)}`);
+  // One call at a time: the gateway's own overhead before the first token, without 200 calls queueing for the CPU.
+  const soloBare: number[] = [];
+  const soloGateway: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    soloBare.push(await firstTokenOnly((signal, onFirst) => bareCall(baseUrl, signal, onFirst)));
+    soloGateway.push(await firstTokenOnly((signal, onFirst) => gatewayCall(signal, onFirst)));
+  }
+  console.log(
+    `${"added TTFT, one call alone".padEnd(28)}${fmt(percentile(soloGateway, 50) - percentile(soloBare, 50)).padStart(12)}${fmt(percentile(soloGateway, 99) - percentile(soloBare, 99)).padStart(12)}`,
+  );
   const cpuMs = (cpu.user + cpu.system) / 1000;
   console.log(
     `gateway CPU: ${cpuMs.toFixed(0)} ms for ${totalTokens} tokens = ${((cpuMs / totalTokens) * 1000).toFixed(1)} ms per 1,000 tokens`,

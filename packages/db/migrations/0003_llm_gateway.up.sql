@@ -50,7 +50,8 @@ CREATE INDEX ix_usage_ledger_time ON usage_ledger (created_at);
 CREATE INDEX ix_usage_ledger_project ON usage_ledger (project_id, created_at);
 
 -- Running totals that budgets are checked against, locked with SELECT ... FOR UPDATE so concurrent
--- calls serialise on them. `reserved_*` holds the estimates of calls in flight.
+-- calls serialise on them. `reserved_*` holds the estimates of calls in flight; they stop counting after
+-- `reserved_until` (longer than any call can last), so a process that dies mid-call cannot leak quota.
 CREATE TABLE llm_budget_counters (
   scope text NOT NULL CHECK (scope IN ('user_month', 'project', 'run')),
   scope_id text NOT NULL,
@@ -58,6 +59,7 @@ CREATE TABLE llm_budget_counters (
   used_cost_usd numeric(14, 6) NOT NULL DEFAULT 0,
   reserved_tokens bigint NOT NULL DEFAULT 0,
   reserved_cost_usd numeric(14, 6) NOT NULL DEFAULT 0,
+  reserved_until timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (scope, scope_id)
 );

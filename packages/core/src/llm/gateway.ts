@@ -72,6 +72,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
   const { config, db, keys, logger } = deps;
   const remoteModel = createModelCache(createGuardedFetch(deps.urlPolicy));
+  // The longest one model attempt can take: every try timing out, plus the longest waits between them.
+  const { timeoutMs, maxRetries, retryMaxMs } = config.llm;
+  const leaseSeconds = Math.ceil((timeoutMs * (maxRetries + 1) + retryMaxMs * maxRetries) / 1000) + 60;
 
   const operatorCredentials = (provider: ModelChoice["provider"]) => operatorCredentialsFor(config, provider);
 
@@ -168,6 +171,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
         db,
         await budgetLimitsFor(db, config, deps.clock.now(), context, credentials.source),
         estimate,
+        leaseSeconds,
       ).catch((error: unknown) => {
         // Refused before any call: no ledger row (nothing was spent), but operators see refusals in the metrics.
         if (AppError.isInstance(error) && error.code === "quota_exceeded") {

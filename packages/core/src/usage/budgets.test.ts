@@ -3,6 +3,7 @@ import { databaseKinds, type FakeLlm, reply, signUpUser, startFakeLlm, startTest
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../errors/index";
 import type { LlmCallContext } from "../llm/types";
+import { reserveBudget, settleBudget } from "./budgets";
 
 const QUOTA = 1000;
 
@@ -99,5 +100,25 @@ describe.each(databaseKinds())("LLM budgets and quotas on %s", (kind) => {
     const secondRun = randomUUID();
     const projectError = quotaError(await step({ userId: owner.user.id, projectId, runId: secondRun }).catch((e: unknown) => e));
     expect(projectError?.details).toMatchObject({ scope: "project", used: 450, limit: 500 });
+  });
+
+  it("lets a reservation left by a call that died lapse after its lease, instead of leaking quota", async () => {
+    const limit = [{ scope: "run" as const, scopeId: randomUUID(), maxTokens: 100 }];
+    const db = testApp.runtime.db;
+    // A live call holds 80 of 100 tokens: another 30 does not fit.
+    await reserveBudget(db, limit, { tokens: 80, costUsd: 0 }, 3600);
+    expect(quotaError(await reserveBudget(db, limit, { tokens: 30, costUsd: 0 }).catch((e: unknown) => e))?.details).toMatchObject({
+      used: 80,
+    });
+    // A call whose lease has run out (its process died before settling) no longer counts.
+    const stale = [{ scope: "run" as const, scopeId: randomUUID(), maxTokens: 100 }];
+    await reserveBudget(db, stale, { tokens: 80, costUsd: 0 }, 0);
+    const next = await reserveBudget(db, stale, { tokens: 30, costUsd: 0 }, 3600);
+    await settleBudget(db, next, { tokens: 25, costUsd: 0 });
+    const [row] = await db.query<{ used: number; reserved: number }>(
+      "SELECT used_tokens::int AS used, reserved_tokens::int AS reserved FROM llm_budget_counters WHERE scope = 'run' AND scope_id = $1",
+      [stale[0]?.scopeId],
+    );
+    expect(row).toEqual({ used: 25, reserved: 0 });
   });
 });

@@ -69,17 +69,22 @@ function refusal(limit: BudgetLimit, row: CounterRow | undefined, estimate: Amou
  * One statement per counter: the upsert locks the row, and its WHERE sees the latest committed totals,
  * so the check and the reservation cannot be split by a concurrent caller. Returns no row when refused.
  */
-async function reserveOne(runner: SqlRunner, limit: BudgetLimit, estimate: Amount): Promise<boolean> {
+async function reserveOne(runner: SqlRunner, limit: BudgetLimit, estimate: Amount, leaseSeconds: number): Promise<boolean> {
+  // Reservations older than the lease belong to calls that can no longer be running: they count as zero.
   const rows = await runner.query(
-    `INSERT INTO llm_budget_counters AS c (scope, scope_id, reserved_tokens, reserved_cost_usd) VALUES ($1, $2, $3, $4)
+    `INSERT INTO llm_budget_counters AS c (scope, scope_id, reserved_tokens, reserved_cost_usd, reserved_until)
+     VALUES ($1, $2, $3, $4, now() + make_interval(secs => $7))
      ON CONFLICT (scope, scope_id) DO UPDATE SET
-       reserved_tokens = c.reserved_tokens + excluded.reserved_tokens,
-       reserved_cost_usd = c.reserved_cost_usd + excluded.reserved_cost_usd,
+       reserved_tokens = (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_tokens END) + excluded.reserved_tokens,
+       reserved_cost_usd = (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_cost_usd END) + excluded.reserved_cost_usd,
+       reserved_until = greatest(c.reserved_until, excluded.reserved_until),
        updated_at = now()
-     WHERE ($5::float8 IS NULL OR c.used_tokens + c.reserved_tokens + excluded.reserved_tokens <= $5::float8)
-       AND ($6::float8 IS NULL OR c.used_cost_usd + c.reserved_cost_usd + excluded.reserved_cost_usd <= $6::float8)
+     WHERE ($5::float8 IS NULL
+            OR c.used_tokens + (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_tokens END) + excluded.reserved_tokens <= $5::float8)
+       AND ($6::float8 IS NULL
+            OR c.used_cost_usd + (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_cost_usd END) + excluded.reserved_cost_usd <= $6::float8)
      RETURNING 1`,
-    [limit.scope, limit.scopeId, estimate.tokens, estimate.costUsd, limit.maxTokens ?? null, limit.maxCostUsd ?? null],
+    [limit.scope, limit.scopeId, estimate.tokens, estimate.costUsd, limit.maxTokens ?? null, limit.maxCostUsd ?? null, leaseSeconds],
   );
   return rows.length > 0;
 }
@@ -87,7 +92,8 @@ async function reserveOne(runner: SqlRunner, limit: BudgetLimit, estimate: Amoun
 async function refusalFor(db: SqlRunner, limit: BudgetLimit, estimate: Amount): Promise<AppError> {
   const [row] = await db.query<CounterRow>(
     `SELECT scope, scope_id, used_tokens::float8 AS used_tokens, used_cost_usd::float8 AS used_cost_usd,
-       reserved_tokens::float8 AS reserved_tokens, reserved_cost_usd::float8 AS reserved_cost_usd
+       (CASE WHEN reserved_until < now() THEN 0 ELSE reserved_tokens END)::float8 AS reserved_tokens,
+       (CASE WHEN reserved_until < now() THEN 0 ELSE reserved_cost_usd END)::float8 AS reserved_cost_usd
      FROM llm_budget_counters WHERE scope = $1 AND scope_id = $2`,
     [limit.scope, limit.scopeId],
   );
@@ -95,7 +101,13 @@ async function refusalFor(db: SqlRunner, limit: BudgetLimit, estimate: Amount): 
 }
 
 /** Refuses with 402 `quota_exceeded` when a limit would be passed; otherwise holds the estimate. */
-export async function reserveBudget(db: DatabaseHandle, limits: BudgetLimit[], estimate: Amount): Promise<Reservation> {
+export async function reserveBudget(
+  db: DatabaseHandle,
+  limits: BudgetLimit[],
+  estimate: Amount,
+  /** How long the call can possibly last (timeouts × attempts + backoff); the reservation lapses after it. */
+  leaseSeconds = 3600,
+): Promise<Reservation> {
   if (limits.length === 0) return { limits, estimate };
   // A call bigger than a whole limit can never fit, whatever has been used.
   for (const limit of limits) {
@@ -104,7 +116,7 @@ export async function reserveBudget(db: DatabaseHandle, limits: BudgetLimit[], e
   }
   const [only] = limits;
   if (limits.length === 1 && only) {
-    if (!(await reserveOne(db, only, estimate))) throw await refusalFor(db, only, estimate);
+    if (!(await reserveOne(db, only, estimate, leaseSeconds))) throw await refusalFor(db, only, estimate);
     return { limits, estimate };
   }
   // Several counters must be reserved together or not at all. Sorted so transactions lock in one order.
@@ -113,7 +125,7 @@ export async function reserveBudget(db: DatabaseHandle, limits: BudgetLimit[], e
   await db
     .transaction(async (tx) => {
       for (const limit of sorted) {
-        if (!(await reserveOne(tx, limit, estimate))) {
+        if (!(await reserveOne(tx, limit, estimate, leaseSeconds))) {
           refused = limit;
           throw new Error("refused");
         }

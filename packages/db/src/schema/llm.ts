@@ -77,6 +77,7 @@ export const llmBudgetCounters = pgTable(
     usedCostUsd: numeric("used_cost_usd", { precision: 14, scale: 6 }).notNull().default("0"),
     reservedTokens: bigint("reserved_tokens", { mode: "number" }).notNull().default(0),
     reservedCostUsd: numeric("reserved_cost_usd", { precision: 14, scale: 6 }).notNull().default("0"),
+    reservedUntil: timestamp("reserved_until", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.scopeId] })],
