@@ -42,7 +42,9 @@ export function createRunQueue(handle: DatabaseHandle, logger: { warn(o: object,
       const instance = new PgBoss({ db: adapterFor(handle), schema: "pgboss", supervise: true, schedule: false });
       instance.on("error", (error) => logger.warn({ err: error }, "job queue error"));
       await instance.start();
-      await instance.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+      // "short" + the run id as singleton key: at most one queued job per run, so the sweeper and repeated
+      // wake-ups never pile up duplicates, while a dead worker's still-"active" job does not block the next one.
+      await instance.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: "short", retryLimit: 0, expireInSeconds: 6 * 3600 });
       return instance;
     })();
     return started;
@@ -51,7 +53,7 @@ export function createRunQueue(handle: DatabaseHandle, logger: { warn(o: object,
   return {
     async enqueue(runId) {
       const instance = await boss();
-      await instance.send(RUN_QUEUE, { runId }, { retryLimit: 0, expireInSeconds: 6 * 3600 });
+      await instance.send(RUN_QUEUE, { runId }, { singletonKey: runId, retryLimit: 0, expireInSeconds: 6 * 3600 });
       // In-process workers pick the job up now instead of at their next poll.
       for (const id of workers) instance.notifyWorker(id);
     },
