@@ -12,6 +12,8 @@ const Query = z.object({ lastEventId: z.coerce.number().int().min(0).optional().
 const TERMINAL = new Set(["run.completed", "run.failed", "run.cancelled"]);
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
 const KEEPALIVE_MS = 15_000;
+/** A catch-up read even without a notification, in case one was lost (e.g. the LISTEN connection dropped). */
+const CATCH_UP_MS = 5_000;
 
 export const runEventRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
@@ -50,10 +52,12 @@ export const runEventRoutes =
         let again = false;
         let unsubscribe: () => void = () => {};
         const keepalive = setInterval(() => raw.write(": keepalive\n\n"), KEEPALIVE_MS);
+        const catchUp = setInterval(() => void pump(), CATCH_UP_MS);
         const close = () => {
           if (closed) return;
           closed = true;
           clearInterval(keepalive);
+          clearInterval(catchUp);
           unsubscribe();
           raw.end();
         };
