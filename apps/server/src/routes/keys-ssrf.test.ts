@@ -30,6 +30,7 @@ describe.each(databaseKinds())("provider base URL safety over HTTP on %s", (kind
       SAMOKODER_ALLOW_PRIVATE_PROVIDER_URLS: "false",
       SAMOKODER_ALLOWED_HTTP_PROVIDER_HOSTS: new URL(llm.origin).host,
       SAMOKODER_LLM_RETRY_BASE_MS: "5",
+      RATE_LIMIT_PROVIDER_KEY_TESTS_PER_MINUTE: "4",
     });
     user = await signUpUser(testApp);
   });
@@ -82,5 +83,18 @@ describe.each(databaseKinds())("provider base URL safety over HTTP on %s", (kind
     ]);
     expect(row?.outcome).toBe("url_not_allowed");
     llm.redirectTo(undefined);
+  });
+
+  it("limits key tests per user, since each one is an outbound call", async () => {
+    const created = await addKey(llm.baseUrl);
+    const keyId = (created.json() as { id: string }).id;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await testApp.app.inject({ method: "POST", url: `/api/v1/keys/${keyId}/test`, headers: user.bearerHeaders });
+      statuses.push(response.statusCode);
+      if (response.statusCode === 429) expect(response.headers["retry-after"]).toBeDefined();
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(4);
   });
 });

@@ -6,7 +6,7 @@ import { currentUser } from "../http/current-user";
 import type { Runtime } from "../runtime";
 
 const Params = z.object({ id: z.uuid() });
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 402: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope };
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 402: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope, 429: ErrorEnvelope };
 
 export const keyRoutes =
   (runtime: Runtime): FastifyPluginAsyncZod =>
@@ -50,6 +50,13 @@ export const keyRoutes =
           summary: "Test a key with a cheap real call (list models): ok, invalid or unreachable",
           params: Params,
           response: { 200: ProviderKeyTestResult, ...errors },
+        },
+        config: {
+          rateLimit: {
+            max: runtime.config.llm.keyTestsPerMinute,
+            timeWindow: 60_000,
+            keyGenerator: (request) => `provider-key-test:${request.auth?.userId ?? request.ip}`,
+          },
         },
       },
       async (request) => llm.testKey(currentUser(request).userId, request.params.id),

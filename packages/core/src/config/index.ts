@@ -73,6 +73,7 @@ export interface Config {
     localModelPath: string | undefined;
     fallbackModels: string[];
     timeoutMs: number;
+    keyTestsPerMinute: number;
     maxRetries: number;
     retryBaseMs: number;
     retryMaxMs: number;
@@ -220,6 +221,7 @@ export function loadConfig(
         localModelPath: env.SAMOKODER_LOCAL_MODEL_PATH,
         fallbackModels: env.SAMOKODER_FALLBACK_MODELS,
         timeoutMs: env.SAMOKODER_LLM_TIMEOUT_SECONDS * 1000,
+        keyTestsPerMinute: env.RATE_LIMIT_PROVIDER_KEY_TESTS_PER_MINUTE,
         maxRetries: env.SAMOKODER_LLM_MAX_RETRIES,
         retryBaseMs: env.SAMOKODER_LLM_RETRY_BASE_MS,
         retryMaxMs: env.SAMOKODER_LLM_RETRY_MAX_MS,

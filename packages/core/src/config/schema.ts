@@ -92,6 +92,8 @@ export const EnvSchema = z.object({
   /** LLM gateway: fallback chain after the default model, per-call timeout and retries, budgets and monthly token quotas (0 = unlimited). */
   SAMOKODER_FALLBACK_MODELS: list,
   SAMOKODER_LLM_TIMEOUT_SECONDS: int(300, 1),
+  /** Each key test is an outbound call to a provider: limited per user. */
+  RATE_LIMIT_PROVIDER_KEY_TESTS_PER_MINUTE: int(20, 1),
   SAMOKODER_LLM_MAX_RETRIES: int(3),
   SAMOKODER_LLM_RETRY_BASE_MS: int(500, 1),
   SAMOKODER_LLM_RETRY_MAX_MS: int(30_000, 1),
