@@ -262,6 +262,10 @@ describe("generation runs", () => {
     expect(run).toMatchObject({ status: "failed", error: "The spec agent answered in prose twice where a tool call was required" });
     const events = await readEventStream(testApp, headers, run.id);
     expect(events.at(-1)?.type).toBe("run.failed");
+    // Streamed model text arrives as batched llm.delta events, not one event per chunk.
+    const deltas = events.filter((e) => e.type === "llm.delta").map((e) => (e.data as { text: string }).text);
+    expect(deltas.join("")).toContain("Sure! Here is my plan in prose.");
+    expect(deltas.length).toBeLessThan(5);
     expect(events.filter((e) => e.type === "tool.called").every((e) => (e.data as { ok: boolean }).ok === false)).toBe(true);
   });
 
