@@ -215,4 +215,14 @@ describe("LLM gateway step", () => {
     expect(llm.requests).toHaveLength(2);
     expect((await ledger()).map((r) => [r.outcome, r.retries])).toEqual([["ok", 1]]);
   });
+
+  it("waits as long as the provider's Retry-After says before retrying", async () => {
+    const warnings: Array<Record<string, unknown>> = [];
+    const observed = createLlmService({ ...testApp.runtime, logger: { info: () => {}, warn: (object) => warnings.push(object) } });
+    llm.enqueue(reply().error(429, { retryAfterSeconds: 1 }), reply().text("after the wait"));
+    const result = await observed.step({ userId, role: "coder" }, { system: "s", messages: [{ role: "user", content: "x" }] });
+    expect(result.text).toBe("after the wait");
+    // The base delay here is 5 ms: only Retry-After explains a one-second wait.
+    expect(warnings).toEqual([expect.objectContaining({ outcome: "rate_limited", retry: 1, delayMs: 1000 })]);
+  });
 });
