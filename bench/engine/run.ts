@@ -1,4 +1,4 @@
-// bench/engine: 10 projects generated concurrently by the real engine (embedded PGlite, pg-boss worker, git
+// bench/engine: 10 projects generated concurrently by the real engine (PGlite by default, BENCH_DATABASE=postgres), pg-boss worker, git
 // workspaces, bubblewrap sandbox) against the fake LLM with a fixed model latency. Prints the platform's own
 // overhead per step (step time minus model and command time), event lag to an SSE client over real HTTP,
 // database rows and workspace bytes per step, and input tokens per model request on a 30-file project.
@@ -9,6 +9,7 @@ import { agentOf, lastToolResult, reply, signUpUser, startFakeLlm, startTestApp 
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 10);
 const MODEL_LATENCY_MS = Number(process.env.BENCH_MODEL_LATENCY_MS ?? 300);
+const DATABASE = process.env.BENCH_DATABASE === "postgres" ? "postgres" : "pglite";
 const FILES = 30;
 const BUDGET = 24_000;
 
@@ -59,7 +60,7 @@ async function main() {
         return slow.text("?");
     }
   });
-  const testApp = await startTestApp("pglite", {
+  const testApp = await startTestApp(DATABASE, {
     OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
     SAMOKODER_DEFAULT_MODEL: "openai-compatible/fake-bench",
     SAMOKODER_ENGINE_CONCURRENCY: String(PROJECTS),
@@ -151,7 +152,7 @@ async function main() {
   const projectBytes = projectFiles(0).reduce((n, f) => n + f.content.length, 0);
 
   console.log(
-    `bench/engine: ${PROJECTS} projects concurrently, model latency ${MODEL_LATENCY_MS} ms, ${FILES}-file project (${Math.round(projectBytes / 1024)} KB ≈ ${Math.round(projectBytes / 4)} tokens)`,
+    `bench/engine on ${DATABASE}: ${PROJECTS} projects concurrently, model latency ${MODEL_LATENCY_MS} ms, ${FILES}-file project (${Math.round(projectBytes / 1024)} KB ≈ ${Math.round(projectBytes / 4)} tokens)`,
   );
   console.log(
     `  runs: ${statuses.map((s) => `${s.n} ${s.status}`).join(", ")} in ${wallSeconds.toFixed(1)} s; ${steps.length} steps, ${modelSteps.length} model requests`,
