@@ -1,4 +1,4 @@
-// bench/engine: 10 projects generated concurrently by the real engine (PGlite by default, BENCH_DATABASE=postgres), pg-boss worker, git
+// bench/engine: 10 projects generated concurrently by the real engine (PGlite, or PostgreSQL with BENCH_DATABASE=postgres; pg-boss worker, git
 // workspaces, bubblewrap sandbox) against the fake LLM with a fixed model latency. Prints the platform's own
 // overhead per step (step time minus model and command time), event lag to an SSE client over real HTTP,
 // database rows and workspace bytes per step, and input tokens per model request on a 30-file project.
