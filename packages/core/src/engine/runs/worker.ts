@@ -114,7 +114,8 @@ export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${r
     if (stopping) return;
     const before = await findRun(deps.db, runId);
     if (!before || !["queued", "running"].includes(before.status)) return;
-    const resuming = before.status === "running" && before.leaseOwner !== null && before.leaseOwner !== id;
+    // "running" without our lease: the previous worker stopped (killed, or shut down mid-step and released it).
+    const resuming = before.status === "running" && before.leaseOwner !== id;
     let run: RunRecord | null = await claimLease(deps.db, runId, id, deps.settings.leaseSeconds);
     if (!run) return;
     try {
