@@ -1,10 +1,9 @@
 // Owns what a call is checked against before it is made: its estimated size and the budgets that apply to it.
-import type { DatabaseHandle } from "@samokoder/db";
 import type { Config } from "../config/index";
 import { type Amount, type BudgetLimit, monthScopeId } from "../usage/index";
 import { type CatalogueEntry, costOf } from "./catalogue";
 import type { ProviderCredentials } from "./providers";
-import { getProjectModelSettings } from "./routing";
+import type { CallPlan } from "./routing";
 import type { LlmCallContext, LlmStepRequest } from "./types";
 
 const DEFAULT_OUTPUT_ESTIMATE = 1024;
@@ -21,24 +20,20 @@ export function estimateCall(request: LlmStepRequest, entry: CatalogueEntry): Am
  * The counters a call is booked on: the tier's monthly quota when the operator pays, the project budget and
  * the run budget (project settings first, then the operator's defaults).
  */
-export async function budgetLimitsFor(
-  db: DatabaseHandle,
+export function budgetLimitsFor(
   config: Config,
   now: Date,
   context: LlmCallContext,
+  plan: CallPlan,
   source: ProviderCredentials["source"],
-): Promise<BudgetLimit[]> {
+): BudgetLimit[] {
   const limits: BudgetLimit[] = [];
   if (source === "operator") {
-    const [user] = await db.query<{ tier: keyof Config["llm"]["monthlyTokenQuota"] }>("SELECT tier FROM users WHERE id = $1", [
-      context.userId,
-    ]);
-    const quota = config.llm.monthlyTokenQuota[user?.tier ?? "free"];
+    const quota = config.llm.monthlyTokenQuota[plan.tier];
     limits.push({ scope: "user_month", scopeId: monthScopeId(context.userId, now), maxTokens: quota > 0 ? quota : undefined });
   }
-  let budget: { maxTokens?: number; maxCostUsd?: number; runMaxTokens?: number; runMaxCostUsd?: number } = {};
+  const budget = plan.projectBudget;
   if (context.projectId) {
-    budget = (await getProjectModelSettings(db, context.userId, context.projectId).catch(() => ({ budget: {} }))).budget;
     limits.push({ scope: "project", scopeId: context.projectId, maxTokens: budget.maxTokens, maxCostUsd: budget.maxCostUsd });
   }
   if (context.runId) {

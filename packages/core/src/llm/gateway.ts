@@ -6,14 +6,14 @@ import type { Clock } from "../clock";
 import type { Config } from "../config/index";
 import { AppError } from "../errors/index";
 import type { KeyStore } from "../keys/store";
-import { type Reservation, reserveBudget, settleBudget, writeLedgerEntry } from "../usage/index";
+import { type Reservation, recordUsage, reserveBudget, settleBudget } from "../usage/index";
 import { budgetLimitsFor, estimateCall } from "./call-limits";
 import { type AttemptResult, callModel } from "./call-model";
 import { costOf, describeModel } from "./catalogue";
 import { backoffMs, classifyFailure, type Failure } from "./failures";
 import { createModelCache, providerKeyHeaders } from "./model-cache";
 import { operatorCredentialsFor, type ProviderCredentials } from "./providers";
-import { type ModelChoice, resolveModelChain } from "./routing";
+import { type ModelChoice, resolveCallPlan } from "./routing";
 import type { LlmCallContext, LlmGateway, LlmStepRequest, LlmStepResult } from "./types";
 import { createGuardedFetch, type UrlPolicy } from "./url-safety";
 
@@ -136,9 +136,9 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
   }
 
   async function step(context: LlmCallContext, request: LlmStepRequest): Promise<LlmStepResult> {
-    const chain = await resolveModelChain(db, config, context.userId, context.projectId, context.role);
+    const plan = await resolveCallPlan(db, config, context.userId, context.projectId, context.role);
     let lastError: AppError | undefined;
-    for (const choice of chain) {
+    for (const choice of plan.chain) {
       const entry = describeModel(choice.provider, choice.model);
       if (request.tools && Object.keys(request.tools).length > 0 && !entry.tools) {
         lastError = new AppError("capability_unsupported", 422, `${choice.provider}/${choice.model} does not support tool calls`, {
@@ -169,7 +169,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
       const estimate = estimateCall(request, entry);
       const reservation: Reservation = await reserveBudget(
         db,
-        await budgetLimitsFor(db, config, deps.clock.now(), context, credentials.source),
+        budgetLimitsFor(config, deps.clock.now(), context, plan, credentials.source),
         estimate,
         leaseSeconds,
       ).catch((error: unknown) => {
@@ -198,23 +198,26 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGatewayService {
       const costUsd = costOf(entry, usage);
       const outcome = attempt.ok ? "ok" : attempt.failure.outcome;
       const ttftMs = attempt.ok ? attempt.result.ttftMs : null;
-      const ledgerId = await writeLedgerEntry(db, {
-        userId: context.userId,
-        projectId: context.projectId ?? null,
-        runId: context.runId ?? null,
-        role: context.role,
-        provider: choice.provider,
-        model: choice.model,
-        keyId: credentials.keyId,
-        keySource: credentials.source,
-        ...usage,
-        costUsd,
-        latencyMs: attempt.latencyMs,
-        ttftMs,
-        outcome,
-        retries: attempt.retries,
-      });
-      await settleBudget(db, reservation, { tokens: usage.inputTokens + usage.outputTokens, costUsd });
+      const ledgerId = await recordUsage(
+        db,
+        {
+          userId: context.userId,
+          projectId: context.projectId ?? null,
+          runId: context.runId ?? null,
+          role: context.role,
+          provider: choice.provider,
+          model: choice.model,
+          keyId: credentials.keyId,
+          keySource: credentials.source,
+          ...usage,
+          costUsd,
+          latencyMs: attempt.latencyMs,
+          ttftMs,
+          outcome,
+          retries: attempt.retries,
+        },
+        reservation,
+      );
       deps.observe?.({
         provider: choice.provider,
         model: choice.model,

@@ -90,28 +90,39 @@ function toChain(route: RoleRoute, level: ModelChoice["level"]): ModelChoice[] {
   return chain;
 }
 
-/** The model chain for one call: primary first, then fallbacks. */
-export async function resolveModelChain(
+/** Everything a call needs to know about its caller, read in one query. */
+export interface CallPlan {
+  chain: ModelChoice[];
+  tier: "free" | "starter" | "pro" | "team";
+  /** The project's budget (empty without a project, or for a project that is not the caller's). */
+  projectBudget: ProjectModelSettings["budget"];
+}
+
+/** The model chain for one call (primary first, then fallbacks), with the caller's tier and project budget. */
+export async function resolveCallPlan(
   db: DatabaseHandle,
   config: Config,
   userId: string,
   projectId: string | null | undefined,
   role: AgentRole,
-): Promise<ModelChoice[]> {
-  if (projectId) {
-    const [row] = await db.query<{ models: unknown }>(
-      "SELECT settings -> 'models' AS models FROM projects WHERE id = $1 AND owner_id = $2",
-      [projectId, userId],
-    );
-    const project = parseStored(ProjectModelSettings, row?.models, { roles: {}, budget: {} });
-    const route = project.roles[role] ?? project.default;
-    if (route) return toChain(route, "project");
-  }
-  const user = await getUserModelSettings(db, userId);
-  const route = user.roles[role] ?? user.default;
-  if (route) return toChain(route, "user");
+): Promise<CallPlan> {
+  const [row] = await db.query<{ tier: CallPlan["tier"]; user_settings: unknown; project_models: unknown }>(
+    `SELECT u.tier, s.settings AS user_settings, p.settings -> 'models' AS project_models
+     FROM users u
+     LEFT JOIN user_model_settings s ON s.user_id = u.id
+     LEFT JOIN projects p ON p.id = $2::uuid AND p.owner_id = u.id
+     WHERE u.id = $1`,
+    [userId, projectId ?? null],
+  );
+  const project = parseStored(ProjectModelSettings, row?.project_models, { roles: {}, budget: {} });
+  const user = parseStored(ModelSettings, row?.user_settings, { roles: {} });
+  const plan = (chain: ModelChoice[]): CallPlan => ({ chain, tier: row?.tier ?? "free", projectBudget: project.budget });
+  const projectRoute = project.roles[role] ?? project.default;
+  if (projectRoute) return plan(toChain(projectRoute, "project"));
+  const userRoute = user.roles[role] ?? user.default;
+  if (userRoute) return plan(toChain(userRoute, "user"));
   const operator = operatorRoute(config);
-  if (operator) return toChain(operator, "operator");
+  if (operator) return plan(toChain(operator, "operator"));
   throw new AppError(
     "provider_not_configured",
     400,
@@ -120,4 +131,15 @@ export async function resolveModelChain(
       details: { role },
     },
   );
+}
+
+/** The model chain for one call: primary first, then fallbacks. */
+export async function resolveModelChain(
+  db: DatabaseHandle,
+  config: Config,
+  userId: string,
+  projectId: string | null | undefined,
+  role: AgentRole,
+): Promise<ModelChoice[]> {
+  return (await resolveCallPlan(db, config, userId, projectId, role)).chain;
 }

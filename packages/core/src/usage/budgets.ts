@@ -75,14 +75,14 @@ async function reserveOne(runner: SqlRunner, limit: BudgetLimit, estimate: Amoun
     `INSERT INTO llm_budget_counters AS c (scope, scope_id, reserved_tokens, reserved_cost_usd, reserved_until)
      VALUES ($1, $2, $3, $4, now() + make_interval(secs => $7))
      ON CONFLICT (scope, scope_id) DO UPDATE SET
-       reserved_tokens = (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_tokens END) + excluded.reserved_tokens,
-       reserved_cost_usd = (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_cost_usd END) + excluded.reserved_cost_usd,
+       reserved_tokens = (CASE WHEN c.reserved_until <= now() THEN 0 ELSE c.reserved_tokens END) + excluded.reserved_tokens,
+       reserved_cost_usd = (CASE WHEN c.reserved_until <= now() THEN 0 ELSE c.reserved_cost_usd END) + excluded.reserved_cost_usd,
        reserved_until = greatest(c.reserved_until, excluded.reserved_until),
        updated_at = now()
      WHERE ($5::float8 IS NULL
-            OR c.used_tokens + (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_tokens END) + excluded.reserved_tokens <= $5::float8)
+            OR c.used_tokens + (CASE WHEN c.reserved_until <= now() THEN 0 ELSE c.reserved_tokens END) + excluded.reserved_tokens <= $5::float8)
        AND ($6::float8 IS NULL
-            OR c.used_cost_usd + (CASE WHEN c.reserved_until < now() THEN 0 ELSE c.reserved_cost_usd END) + excluded.reserved_cost_usd <= $6::float8)
+            OR c.used_cost_usd + (CASE WHEN c.reserved_until <= now() THEN 0 ELSE c.reserved_cost_usd END) + excluded.reserved_cost_usd <= $6::float8)
      RETURNING 1`,
     [limit.scope, limit.scopeId, estimate.tokens, estimate.costUsd, limit.maxTokens ?? null, limit.maxCostUsd ?? null, leaseSeconds],
   );
@@ -92,8 +92,8 @@ async function reserveOne(runner: SqlRunner, limit: BudgetLimit, estimate: Amoun
 async function refusalFor(db: SqlRunner, limit: BudgetLimit, estimate: Amount): Promise<AppError> {
   const [row] = await db.query<CounterRow>(
     `SELECT scope, scope_id, used_tokens::float8 AS used_tokens, used_cost_usd::float8 AS used_cost_usd,
-       (CASE WHEN reserved_until < now() THEN 0 ELSE reserved_tokens END)::float8 AS reserved_tokens,
-       (CASE WHEN reserved_until < now() THEN 0 ELSE reserved_cost_usd END)::float8 AS reserved_cost_usd
+       (CASE WHEN reserved_until <= now() THEN 0 ELSE reserved_tokens END)::float8 AS reserved_tokens,
+       (CASE WHEN reserved_until <= now() THEN 0 ELSE reserved_cost_usd END)::float8 AS reserved_cost_usd
      FROM llm_budget_counters WHERE scope = $1 AND scope_id = $2`,
     [limit.scope, limit.scopeId],
   );
@@ -138,22 +138,31 @@ export async function reserveBudget(
   return { limits, estimate };
 }
 
+/** The parameters of `settleSql`, in order. */
+export function settleParams(reservation: Reservation, actual: Amount): unknown[] {
+  return [
+    reservation.limits.map((l) => l.scope),
+    reservation.limits.map((l) => l.scopeId),
+    reservation.estimate.tokens,
+    reservation.estimate.costUsd,
+    actual.tokens,
+    actual.costUsd,
+  ];
+}
+
+/** Releases the estimate and books the actual amount; its parameters are numbered from `first` (for use in a CTE). */
+export function settleSql(first = 1): string {
+  const p = (i: number) => `$${first + i}`;
+  return `UPDATE llm_budget_counters AS c SET
+    reserved_tokens = greatest(c.reserved_tokens - ${p(2)}, 0), reserved_cost_usd = greatest(c.reserved_cost_usd - ${p(3)}, 0),
+    used_tokens = c.used_tokens + ${p(4)}, used_cost_usd = c.used_cost_usd + ${p(5)}, updated_at = now()
+  FROM unnest(${p(0)}::text[], ${p(1)}::text[]) AS w(scope, scope_id)
+  WHERE c.scope = w.scope AND c.scope_id = w.scope_id
+  RETURNING 1`;
+}
+
 /** Releases the estimate and books the real usage (zero for a call that failed before using anything). */
 export async function settleBudget(db: SqlRunner, reservation: Reservation, actual: Amount): Promise<void> {
   if (reservation.limits.length === 0) return;
-  await db.query(
-    `UPDATE llm_budget_counters AS c SET
-       reserved_tokens = greatest(c.reserved_tokens - $3, 0), reserved_cost_usd = greatest(c.reserved_cost_usd - $4, 0),
-       used_tokens = c.used_tokens + $5, used_cost_usd = c.used_cost_usd + $6, updated_at = now()
-     FROM unnest($1::text[], $2::text[]) AS w(scope, scope_id)
-     WHERE c.scope = w.scope AND c.scope_id = w.scope_id`,
-    [
-      reservation.limits.map((l) => l.scope),
-      reservation.limits.map((l) => l.scopeId),
-      reservation.estimate.tokens,
-      reservation.estimate.costUsd,
-      actual.tokens,
-      actual.costUsd,
-    ],
-  );
+  await db.query(settleSql(), settleParams(reservation, actual));
 }
