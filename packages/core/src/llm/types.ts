@@ -31,7 +31,10 @@ export interface LlmStepRequest {
   toolChoice?: "auto" | "required" | "none";
   maxOutputTokens?: number;
   temperature?: number;
-  /** Streamed text as it arrives (the engine batches it into llm.delta events). */
+  /**
+   * Streamed text as it arrives (the engine batches it into llm.delta events). When an attempt breaks off
+   * mid-stream and the gateway retries or falls back, the next attempt streams its text from the start again.
+   */
   onTextDelta?: (delta: string) => void;
   /**
    * Structured output: the model must answer with JSON matching this schema (sent as JSON Schema); the parsed,
