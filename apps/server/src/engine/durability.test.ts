@@ -16,7 +16,7 @@ import {
   TEST_SECRET_KEY,
   type TestApp,
 } from "@samokoder/test-support";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
 import { createProject, getRun, parseEventStream, readEventStream, startRun, waitForStatus } from "./run-helpers.test-support";
 import { startWorkerProcess, type WorkerProcess } from "./worker-process.test-support";
 
@@ -83,6 +83,13 @@ describe("run durability with worker processes on PostgreSQL", () => {
     for (const worker of workers) await worker.kill();
     await testApp?.close();
     await llm?.close();
+  });
+
+  beforeEach(() => {
+    // The workers' own logs explain a failure that happened in another process.
+    onTestFailed(() => {
+      for (const worker of workers) console.error(worker.output());
+    });
   });
 
   async function startWorker(): Promise<WorkerProcess> {
