@@ -22,12 +22,14 @@ export interface RunWorker {
 
 const isLeaseLost = (error: unknown) => AppError.isInstance(error) && error.message === "lease_lost";
 
-function errorStep(run: RunRecord, message: string) {
+function errorStep(run: RunRecord, message: string, error: unknown) {
+  // The detail stays in run_steps for operators; the run shows only the safe message.
+  const detail = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 1_000) : String(error).slice(0, 1_000);
   return {
     stage: run.stage,
     kind: "error",
     taskId: run.currentTaskId,
-    result: { error: message },
+    result: { error: message, detail },
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
@@ -94,7 +96,7 @@ export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${r
       return commitStep(deps.db, {
         run,
         worker: id,
-        step: errorStep(run, message),
+        step: errorStep(run, message, error),
         state: run.state,
         status: "failed",
         currentTaskId: run.currentTaskId,
