@@ -89,6 +89,11 @@ describe("run durability with worker processes on PostgreSQL", () => {
     // The workers' own logs explain a failure that happened in another process.
     onTestFailed(() => {
       for (const worker of workers) console.error(worker.output());
+      console.error("script errors:", script.errors);
+      console.error(
+        "coder saw:",
+        script.seen.coder.map((r) => lastToolResult(r).slice(0, 300)),
+      );
     });
   });
 

@@ -272,7 +272,11 @@ describe("generation runs", () => {
   it("refuses a second active run and hides runs from other users", async () => {
     const projectId = await createProject(testApp, headers, "Anything");
     script.add("spec", reply().toolCall("ask_user", { question: "Which colour?", options: ["Blue", "Red"] }));
+    const specRequestsBefore = script.seen.spec.length;
     const first = await startRun(testApp, headers, projectId, {});
+    // Duplicate jobs for one run in one worker advance it once, not in parallel.
+    const worker = await testApp.runtime.services.engine.startWorker();
+    await Promise.all([worker.process(first.id), worker.process(first.id), worker.process(first.id)]);
     const second = await testApp.app.inject({ method: "POST", url: `/api/v1/projects/${projectId}/runs`, headers, payload: {} });
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ error: { code: "run_active" } });
@@ -285,6 +289,7 @@ describe("generation runs", () => {
 
     const paused = await waitForStatus(testApp, headers, first.id, ["paused"]);
     expect(paused.pendingQuestion).toMatchObject({ question: "Which colour?", options: ["Blue", "Red"] });
+    expect(script.seen.spec.length - specRequestsBefore).toBe(1);
     const cancelled = await testApp.app.inject({ method: "POST", url: `/api/v1/runs/${first.id}/cancel`, headers });
     expect(cancelled.json()).toMatchObject({ run: { status: "cancelled" } });
     const stream = await readEventStream(testApp, headers, first.id);

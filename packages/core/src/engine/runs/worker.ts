@@ -43,6 +43,7 @@ function errorStep(run: RunRecord, message: string, error: unknown) {
 export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${randomUUID().slice(0, 8)}`): RunWorker {
   const inFlight = new Set<AbortController>();
   const active = new Set<Promise<void>>();
+  const looping = new Map<string, { again: boolean; done: Promise<void> }>();
   let stopping = false;
 
   async function commit(run: RunRecord, outcome: StepOutcome, durationMs: number): Promise<RunRecord> {
@@ -139,7 +140,26 @@ export function createRunWorker(deps: EngineDeps, id = `${hostname()}:${pid}:${r
   return {
     id,
     process(runId) {
-      const work = processRun(runId).finally(() => active.delete(work));
+      // One loop per run in this worker: a duplicate job (sweeper, wake-up) while the loop runs only asks it
+      // to look again when it ends, instead of advancing the same run twice in parallel.
+      const current = looping.get(runId);
+      if (current) {
+        current.again = true;
+        return current.done;
+      }
+      const entry = { again: false, done: Promise.resolve() };
+      entry.done = (async () => {
+        try {
+          do {
+            entry.again = false;
+            await processRun(runId);
+          } while (entry.again && !stopping);
+        } finally {
+          looping.delete(runId);
+        }
+      })();
+      looping.set(runId, entry);
+      const work = entry.done.finally(() => active.delete(work));
       active.add(work);
       return work;
     },
