@@ -8,8 +8,8 @@ export const RUN_QUEUE = "engine-run";
 
 export interface RunQueue {
   enqueue(runId: string): Promise<void>;
-  /** Starts `concurrency` pollers that call `handle` for each job. */
-  work(concurrency: number, handle: (runId: string) => Promise<void>): Promise<void>;
+  /** Starts `concurrency` pollers that call `onJob` for each job. */
+  work(concurrency: number, onJob: (runId: string) => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,11 +57,14 @@ export function createRunQueue(handle: DatabaseHandle, logger: { warn(o: object,
       // In-process workers pick the job up now instead of at their next poll.
       for (const id of workers) instance.notifyWorker(id);
     },
-    async work(concurrency, handle) {
+    async work(concurrency, onJob) {
       const instance = await boss();
+      // On PGlite every job is sent from this process, which wakes its pollers at once (notifyWorker), and each
+      // poll runs on the main thread: poll rarely. On PostgreSQL other processes send jobs: poll often.
+      const pollingIntervalSeconds = handle.pglite ? 5 : 0.5;
       for (let i = 0; i < concurrency; i++) {
-        const id = await instance.work<{ runId: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-          for (const job of jobs) await handle(job.data.runId);
+        const id = await instance.work<{ runId: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds }, async (jobs) => {
+          for (const job of jobs) await onJob(job.data.runId);
         });
         workers.push(id);
       }
