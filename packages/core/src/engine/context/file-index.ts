@@ -1,5 +1,7 @@
 // Owns the project's file index for prompts: every source file with a one-line summary, and the
 // relevance ranking that decides which files are shown in full within the budget.
+import { lstat } from "node:fs/promises";
+import { join } from "node:path";
 import type { Workspace } from "../../workspace/types";
 import { estimateTokens } from "./tokens";
 
@@ -40,23 +42,64 @@ function summarise(path: string, content: string): string {
   return first.trim().slice(0, 120) || "(empty)";
 }
 
+interface CachedFile {
+  stamp: string;
+  summary: string;
+  content: string | null;
+}
+
+// Summaries and contents per project directory, reused while a file's size and mtime are unchanged: most
+// steps change a file or two, and re-reading the whole project for every model request is wasted work.
+const cache = new Map<string, Map<string, CachedFile>>();
+const MAX_CACHED_PROJECTS = 50;
+
+function projectCache(dir: string): Map<string, CachedFile> {
+  let files = cache.get(dir);
+  if (files) {
+    cache.delete(dir);
+  } else {
+    files = new Map();
+    if (cache.size >= MAX_CACHED_PROJECTS) cache.delete(cache.keys().next().value ?? "");
+  }
+  cache.set(dir, files);
+  return files;
+}
+
+async function stampOf(dir: string, path: string): Promise<string | null> {
+  const info = await lstat(join(dir, path)).catch(() => null);
+  return info?.isFile() ? `${info.size}:${info.mtimeMs}` : null;
+}
+
 /** Lists the project's source files with summaries; contents are kept for ranking and display. */
 export async function indexFiles(workspace: Workspace): Promise<IndexedFile[]> {
   const files: IndexedFile[] = [];
   await walk(workspace, undefined, new Set(), files);
   files.sort((a, b) => a.path.localeCompare(b.path));
+  const known = projectCache(workspace.dir);
+  const seen = new Set<string>();
   for (const file of files) {
+    seen.add(file.path);
     if (file.size > MAX_INDEXED_BYTES) {
       file.summary = `(large file, ${file.size} bytes)`;
       continue;
     }
+    const stamp = await stampOf(workspace.dir, file.path);
+    const cached = stamp ? known.get(file.path) : undefined;
+    if (cached && cached.stamp === stamp) {
+      file.summary = cached.summary;
+      file.content = cached.content;
+      continue;
+    }
     try {
+      // Read through the workspace: it enforces confinement (a symlink is never followed out).
       file.content = await workspace.readFile(file.path);
       file.summary = summarise(file.path, file.content);
     } catch {
       file.summary = "(unreadable)";
     }
+    if (stamp) known.set(file.path, { stamp, summary: file.summary, content: file.content });
   }
+  for (const path of known.keys()) if (!seen.has(path)) known.delete(path);
   return files;
 }
 
