@@ -149,6 +149,10 @@ describe("generation runs", () => {
     const badEdit = events.find((e) => e.type === "tool.called" && (e.data as { tool: string; ok: boolean }).tool === "edit_file");
     expect(badEdit?.data).toMatchObject({ ok: false });
 
+    const raw = await testApp.app.inject({ method: "GET", url: `/api/v1/runs/${run.id}/events`, headers });
+    expect(raw.headers["x-content-type-options"]).toBe("nosniff");
+    expect(raw.headers["cache-control"]).toContain("no-cache");
+
     // Reconnecting with Last-Event-ID replays exactly the events after it.
     const middle = events[Math.floor(events.length / 2)]?.id ?? 1;
     const replayed = await readEventStream(testApp, headers, run.id, middle);

@@ -36,9 +36,13 @@ export const runEventRoutes =
         const header = Number(request.headers["last-event-id"]);
         let last = Number.isInteger(header) && header >= 0 ? header : (request.query.lastEventId ?? 0);
 
+        // Headers set by the hooks so far (security headers, CORS for listed origins, request id) still apply.
+        const hookHeaders: Record<string, string | number | string[]> = {};
+        for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) hookHeaders[name] = value;
         reply.hijack();
         const raw = reply.raw;
         raw.writeHead(200, {
+          ...hookHeaders,
           "content-type": "text/event-stream; charset=utf-8",
           "cache-control": "no-cache, no-transform",
           connection: "keep-alive",
