@@ -264,6 +264,8 @@ describe("generation runs", () => {
     expect(script.errors).toEqual([]);
     const run = await getRun(testApp, headers, started.id);
     expect(run).toMatchObject({ status: "failed", error: "The spec agent answered in prose twice where a tool call was required" });
+    const project = await testApp.app.inject({ method: "GET", url: `/api/v1/projects/${projectId}`, headers });
+    expect(project.json()).toMatchObject({ project: { status: "error" } });
     const events = await readEventStream(testApp, headers, run.id);
     expect(events.at(-1)?.type).toBe("run.failed");
     // Streamed model text arrives as batched llm.delta events, not one event per chunk.

@@ -250,6 +250,9 @@ export async function commitStep(db: DatabaseHandle, commit: StepCommit): Promis
         finished,
       ],
     );
+    if (commit.status === "failed") {
+      await tx.query("UPDATE projects SET status = 'error', updated_at = now() WHERE id = $1", [current.projectId]);
+    }
     await appendEvents(tx, current.id, commit.events);
     if (!row) throw new Error("run vanished during commit");
     return toRunRecord(row);
