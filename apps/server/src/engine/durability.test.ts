@@ -189,6 +189,15 @@ describe("run durability with worker processes on PostgreSQL", () => {
       const started = await startRun(testApp, headers, projectId, { instruction: "Make the greeting upper-case" });
       expect(started).toMatchObject({ status: "queued" });
       const stream = otherApi.inject({ method: "GET", url: `/api/v1/runs/${started.id}/events`, headers });
+      const approval = await waitForStatus(testApp, headers, started.id, ["paused"]);
+      expect(approval.pendingQuestion?.question).toContain("The plan has 1 tasks");
+      const approved = await testApp.app.inject({
+        method: "POST",
+        url: `/api/v1/runs/${started.id}/messages`,
+        headers,
+        payload: { text: "ok" },
+      });
+      expect(approved.statusCode, approved.body).toBe(200);
       const paused = await waitForStatus(testApp, headers, started.id, ["paused"]);
       expect(paused.pendingQuestion).toMatchObject({ question: "Exclamation mark?" });
 

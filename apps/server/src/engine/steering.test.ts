@@ -38,6 +38,16 @@ describe("steering a run", () => {
     await llm?.close();
   });
 
+  async function answer(runId: string, questionId: string | undefined, text: string): Promise<void> {
+    const response = await testApp.app.inject({
+      method: "POST",
+      url: `/api/v1/runs/${runId}/answers`,
+      headers,
+      payload: { questionId, answer: text },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+  }
+
   it("edits the plan and the spec during the run, iterates on a problem found in review, and skips a task from the chat", async () => {
     const projectId = await createProject(testApp, headers, "A tiny library");
     const workspace = await testApp.runtime.services.workspaces.ensure(projectId);
@@ -85,6 +95,15 @@ describe("steering a run", () => {
     script.add("documenter", reply().toolCall("complete_task", { summary: "No README needed" }));
 
     const started = await startRun(testApp, headers, projectId, {});
+    // With autonomy "ask" the person approves the written spec and the plan before the run builds on them.
+    const specApproval = await waitForStatus(testApp, headers, started.id, ["paused"]);
+    expect(specApproval.spec).toContain("# Lib");
+    expect(specApproval.pendingQuestion?.question).toContain("The specification is written");
+    await answer(started.id, specApproval.pendingQuestion?.id, "Approve");
+    const planApproval = await waitForStatus(testApp, headers, started.id, ["paused"]);
+    expect(planApproval.pendingQuestion?.question).toContain("The plan has 2 tasks");
+    expect(planApproval.plan.map((t) => t.status)).toEqual(["pending", "pending"]);
+    await answer(started.id, planApproval.pendingQuestion?.id, "Approve");
     const asked = await waitForStatus(testApp, headers, started.id, ["paused"]);
     const [taskA, taskB] = asked.plan;
     expect(asked.plan.map((t) => t.status)).toEqual(["in_progress", "pending"]);

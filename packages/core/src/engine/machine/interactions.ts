@@ -44,7 +44,13 @@ export async function answerStep(env: StepEnv, db: SqlRunner): Promise<StepOutco
     }
   };
 
-  if (waiting.purpose === "ask_user" && isSkip(answer) && state.task) {
+  if (waiting.purpose === "spec" || waiting.purpose === "plan") {
+    // Anything but an approval is a note the following agents must take into account.
+    if (!ACCEPT.test(answer) && !/^\s*approve/i.test(answer)) {
+      if (waiting.purpose === "spec") state.spec = `${state.spec ?? ""}\n\n## Notes from the person\n${answer}`;
+      remember(state, `The person commented on the ${waiting.purpose}: ${answer}`);
+    } else remember(state, `The person approved the ${waiting.purpose}`);
+  } else if (waiting.purpose === "ask_user" && isSkip(answer) && state.task) {
     skipCurrentTask(outcome, state, "the person asked to skip it");
   } else if (waiting.purpose === "ask_user") {
     convo?.messages.push({ role: "tool", content: [resultPart(deferred, { ok: true, output: `The person answered: ${answer}` })] });

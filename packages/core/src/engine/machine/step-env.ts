@@ -18,6 +18,8 @@ export interface StepEnv {
 /** The result of executing one step, ready to be committed atomically. */
 export interface StepOutcome {
   kind: string;
+  runId: string;
+  autonomy: "ask" | "auto";
   state: RunState;
   status: RunStatus;
   currentTaskId: string | null;
@@ -34,6 +36,8 @@ export interface StepOutcome {
 export function newOutcome(kind: string, run: RunRecord): StepOutcome {
   return {
     kind,
+    runId: run.id,
+    autonomy: run.autonomy,
     state: structuredClone(run.state),
     status: "running",
     currentTaskId: run.currentTaskId,

@@ -28,6 +28,17 @@ const preview = (value: unknown): unknown => {
   return text.length > 2_000 ? `${text.slice(0, 2_000)}…` : value;
 };
 
+/** With autonomy "ask", the person approves the spec and the plan before the run builds on them. */
+function askApproval(outcome: StepOutcome, purpose: "spec" | "plan", text: string): void {
+  if (outcome.autonomy === "auto") return;
+  const question = makeQuestion(purpose, null, text, ["Approve"]);
+  outcome.applies.push(insertQuestion(outcome.runId, question, null));
+  outcome.events.push(...questionEvents(question, null));
+  outcome.events.push({ type: "run.paused", data: { reason: `${purpose} approval`, questionId: question.id } });
+  outcome.state.waiting = { questionId: question.id, purpose };
+  outcome.status = "paused";
+}
+
 export async function toolsStep(env: StepEnv): Promise<StepOutcome> {
   const { deps, run, workspace } = env;
   const outcome = newOutcome("tools", run);
@@ -109,6 +120,11 @@ export async function toolsStep(env: StepEnv): Promise<StepOutcome> {
         remember(state, "Specification written");
         state.phase = run.kind === "build" ? "architecture" : "plan";
         conversationOver = true;
+        askApproval(
+          outcome,
+          "spec",
+          "The specification is written. Read it (and edit it with PUT /spec if needed), then approve it or say what to change.",
+        );
         break;
       case "submit_architecture": {
         if (!listTemplates().some((t) => t.id === signal.templateId)) {
@@ -135,6 +151,11 @@ export async function toolsStep(env: StepEnv): Promise<StepOutcome> {
         state.phase = "task";
         state.task = null;
         conversationOver = true;
+        askApproval(
+          outcome,
+          "plan",
+          `The plan has ${tasks.length} tasks. Edit, reorder, add or skip tasks (PUT /plan) if needed, then approve it.`,
+        );
         break;
       }
       case "complete_task":

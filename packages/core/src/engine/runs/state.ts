@@ -39,7 +39,8 @@ export interface TaskProgress {
 
 export interface Waiting {
   questionId: string;
-  purpose: "ask_user" | "review" | "escalation";
+  /** ask_user: the agent's question; spec/plan: approval before going on; review: a finished task; escalation: a stuck task. */
+  purpose: "ask_user" | "review" | "escalation" | "spec" | "plan";
 }
 
 export interface RunState {
