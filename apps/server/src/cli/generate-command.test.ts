@@ -76,8 +76,11 @@ describe("samokoder generate", () => {
         .toolCall("complete_task", { summary: "mul()" });
     });
     script.add("documenter", reply().toolCall("complete_task", { summary: "README unchanged" }));
-    const second = await runCli(["generate", "--out", out, "--instruction", "Add multiplication", "--yes"], env);
+    // Without --yes the questions (plan approval, review) go to the terminal; without one, the recommended option is taken.
+    const second = await runCli(["generate", "--out", out, "--instruction", "Add multiplication"], env);
     expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0);
+    expect(second.stdout).toContain('(no terminal: answering "Approve")');
+    expect(second.stdout).toContain('(no terminal: answering "Accept")');
     expect(second.stdout).toContain("picked up 1 local edits");
     expect(JSON.parse(readFileSync(join(out, ".samokoder", "project.json"), "utf8"))).toMatchObject({ projectId: link.projectId });
     expect(readFileSync(join(out, "calc.js"), "utf8")).toContain("exports.mul");
