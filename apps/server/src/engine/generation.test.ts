@@ -67,7 +67,14 @@ describe("generation runs", () => {
       "spec",
       reply().toolCall("submit_spec", { title: "Notes API", summary: "Notes with a version endpoint", features: ["GET /api/version"] }),
     );
-    script.add("architect", reply().toolCall("submit_architecture", { templateId: "node-api", notes: "Keep the JSON store" }));
+    script.add(
+      "architect",
+      reply().toolCall("submit_architecture", {
+        templateId: "node-api",
+        dependencies: ["ms@2.1.3", "bad; rm -rf /"],
+        notes: "Keep the JSON store",
+      }),
+    );
     script.add(
       "planner",
       reply().toolCall("submit_plan", {
@@ -128,12 +135,15 @@ describe("generation runs", () => {
     const workspace = await testApp.runtime.services.workspaces.ensure(projectId);
     expect(await workspace.readFile("src/app.ts")).toContain('version: "1.0.0"');
     expect(await workspace.readFile("README.md")).toContain("GET /api/version");
+    // The architect's valid dependency was installed with a resolved version; the malformed one was refused.
+    expect(JSON.parse(await workspace.readFile("package.json")).dependencies).toEqual({ ms: "^2.1.3" });
     expect(existsSync(join(testApp.dataDir, "escape.txt"))).toBe(false);
     expect(existsSync(join(workspace.dir, "..", "..", "escape.txt"))).toBe(false);
     const checkpoints = await workspace.checkpoints(100);
     // Every step that changed files is a commit naming the run, the task and the step.
     expect(checkpoints.some((c) => c.runId === run.id && c.taskId === run.plan[0]?.id && c.step?.startsWith("step-"))).toBe(true);
     expect(checkpoints.some((c) => c.step === "scaffold")).toBe(true);
+    expect(checkpoints.some((c) => c.step === "dependencies")).toBe(true);
 
     const events = await readEventStream(testApp, headers, run.id);
     const types = events.map((e) => e.type);

@@ -4,13 +4,14 @@ import { detectChecks } from "../../workspace/checks";
 import { scaffold } from "../../workspace/templates";
 import { newConversation, newTaskProgress, type AgentName, type Phase } from "../runs/state";
 import { kickoff, projectInfo } from "./context-sections";
+import { addDependencies } from "./dependencies";
 import { answerStep, messagesStep } from "./interactions";
 import { modelStep } from "./model-step";
 import { insertQuestion, makeQuestion, questionEvents } from "./questions";
 import { newOutcome, remember, type StepEnv, type StepOutcome } from "./step-env";
 import { listTasks, setTaskStatus } from "./tasks";
 import { toolsStep } from "./tools-step";
-import { verifyStep } from "./verify-step";
+import { manifestHash, verifyStep } from "./verify-step";
 
 const AGENT_OF: Partial<Record<Phase, AgentName>> = {
   spec: "spec",
@@ -100,6 +101,16 @@ async function scaffoldStep(env: StepEnv): Promise<StepOutcome> {
     outcome.checkpoint = sha;
     outcome.events.push({ type: "checkpoint.created", data: { sha, step: "scaffold", taskId: null } });
     remember(state, `Scaffolded the ${template.name} template`);
+    const added = await addDependencies(env, outcome, state.architecture?.dependencies ?? []);
+    if (added.length > 0) {
+      const withDependencies = await workspace.commit({ runId: run.id, step: "dependencies", summary: `Add ${added.join(", ")}` });
+      state.lastCheckpoint = withDependencies;
+      state.lastGreenCheckpoint = withDependencies;
+      state.installedHash = await manifestHash(workspace);
+      outcome.checkpoint = withDependencies;
+      outcome.events.push({ type: "checkpoint.created", data: { sha: withDependencies, step: "dependencies", taskId: null } });
+      remember(state, `Added dependencies: ${added.join(", ")}`);
+    }
   } else {
     state.checks = await detectChecks(workspace.dir);
     state.lastCheckpoint = await workspace.head();
@@ -107,7 +118,7 @@ async function scaffoldStep(env: StepEnv): Promise<StepOutcome> {
     remember(state, "Kept the existing project files instead of scaffolding a template");
   }
   state.phase = "plan";
-  outcome.result = { templateId: templateId ?? null, checks: state.checks };
+  outcome.result = { ...outcome.result, templateId: templateId ?? null, checks: state.checks };
   return outcome;
 }
 

@@ -15,7 +15,7 @@ import { newOutcome, remember, type StepEnv, type StepOutcome } from "./step-env
 import { setTaskStatus } from "./tasks";
 import { resultPart } from "./tools-step";
 
-async function manifestHash(workspace: Workspace): Promise<string> {
+export async function manifestHash(workspace: Workspace): Promise<string> {
   const hash = createHash("sha256");
   for (const file of ["package.json", "package-lock.json"]) hash.update(await workspace.readFile(file).catch(() => ""));
   return hash.digest("hex");
