@@ -3,20 +3,17 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  type AgentScript,
-  type FakeLlm,
-  lastToolResult,
-  reply,
-  requestText,
-  scriptAgents,
-  signUpUser,
-  startFakeLlm,
-  startTestApp,
-  type TestApp,
-} from "@samokoder/test-support";
+import { type AgentScript, lastToolResult, reply, requestText, signUpUser, type TestApp } from "@samokoder/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProject, getRun, readEventStream, startRun, waitForStatus } from "./run-helpers.test-support";
+import {
+  createProject,
+  type EngineTestBed,
+  getRun,
+  readEventStream,
+  startEngineTestBed,
+  startRun,
+  waitForStatus,
+} from "./run-helpers.test-support";
 
 const HEALTH_LINE = 'if (request.method === "GET" && url.pathname === "/health") return send(response, 200, { status: "ok" });';
 
@@ -40,26 +37,19 @@ it("reports the API version", async () => {
 `;
 
 describe("generation runs", () => {
-  let llm: FakeLlm;
   let testApp: TestApp;
   let headers: Record<string, string>;
   let script: AgentScript;
 
+  let bed: EngineTestBed;
+
   beforeAll(async () => {
-    llm = await startFakeLlm();
-    testApp = await startTestApp("pglite", {
-      OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
-      SAMOKODER_DEFAULT_MODEL: "openai-compatible/fake-coder",
-      SAMOKODER_ENGINE_LEASE_SECONDS: "10",
-    });
-    await testApp.runtime.services.engine.startWorker();
-    headers = (await signUpUser(testApp)).bearerHeaders;
-    script = scriptAgents(llm);
+    bed = await startEngineTestBed({ SAMOKODER_ENGINE_LEASE_SECONDS: "10" });
+    ({ testApp, headers, script } = bed);
   });
 
   afterAll(async () => {
-    await testApp?.close();
-    await llm?.close();
+    await bed?.close();
   });
 
   it("builds an app from the starter: spec → plan → implement → a failing test gets fixed → verified → README", async () => {

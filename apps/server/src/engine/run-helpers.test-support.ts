@@ -1,7 +1,46 @@
 // Owns helpers shared by the engine's HTTP tests: create a project, start a run, wait for it, read its events.
 import type { RunEvent } from "@samokoder/schema";
-import type { TestApp } from "@samokoder/test-support";
+import {
+  type AgentScript,
+  type FakeLlm,
+  scriptAgents,
+  signUpUser,
+  startFakeLlm,
+  startTestApp,
+  type TestApp,
+} from "@samokoder/test-support";
 import { expect } from "vitest";
+
+export interface EngineTestBed {
+  llm: FakeLlm;
+  testApp: TestApp;
+  /** Bearer headers of a signed-up user. */
+  headers: Record<string, string>;
+  script: AgentScript;
+  close(): Promise<void>;
+}
+
+/** A fake LLM, the real app on PGlite routed to it, a running engine worker and a signed-up user. */
+export async function startEngineTestBed(env: Record<string, string> = {}): Promise<EngineTestBed> {
+  const llm = await startFakeLlm();
+  const testApp = await startTestApp("pglite", {
+    OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+    SAMOKODER_DEFAULT_MODEL: "openai-compatible/fake-coder",
+    ...env,
+  });
+  await testApp.runtime.services.engine.startWorker();
+  const headers = (await signUpUser(testApp)).bearerHeaders;
+  return {
+    llm,
+    testApp,
+    headers,
+    script: scriptAgents(llm),
+    async close() {
+      await testApp.close();
+      await llm.close();
+    },
+  };
+}
 
 export interface RunView {
   id: string;

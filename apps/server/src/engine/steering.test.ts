@@ -1,41 +1,33 @@
 // Steering a run over HTTP while it is paused: editing, reordering, adding and skipping plan tasks, editing
 // the spec, answering questions (including the checks on answers) and "skip task" as a chat message.
-import {
-  type AgentScript,
-  type FakeLlm,
-  lastToolResult,
-  reply,
-  requestText,
-  scriptAgents,
-  signUpUser,
-  startFakeLlm,
-  startTestApp,
-  type TestApp,
-} from "@samokoder/test-support";
+import { type AgentScript, lastToolResult, reply, requestText, type TestApp } from "@samokoder/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEvents } from "@samokoder/core";
-import { createProject, getRun, nextEvent, readEventStream, startRun, waitForStatus } from "./run-helpers.test-support";
+import {
+  createProject,
+  type EngineTestBed,
+  getRun,
+  nextEvent,
+  readEventStream,
+  startEngineTestBed,
+  startRun,
+  waitForStatus,
+} from "./run-helpers.test-support";
 
 describe("steering a run", () => {
-  let llm: FakeLlm;
   let testApp: TestApp;
   let headers: Record<string, string>;
   let script: AgentScript;
 
+  let bed: EngineTestBed;
+
   beforeAll(async () => {
-    llm = await startFakeLlm();
-    testApp = await startTestApp("pglite", {
-      OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
-      SAMOKODER_DEFAULT_MODEL: "openai-compatible/fake-coder",
-    });
-    await testApp.runtime.services.engine.startWorker();
-    headers = (await signUpUser(testApp)).bearerHeaders;
-    script = scriptAgents(llm);
+    bed = await startEngineTestBed();
+    ({ testApp, headers, script } = bed);
   });
 
   afterAll(async () => {
-    await testApp?.close();
-    await llm?.close();
+    await bed?.close();
   });
 
   async function answer(runId: string, questionId: string | undefined, text: string): Promise<void> {
