@@ -8,11 +8,10 @@ import {
   type PreviewService,
   type ProcessManager,
   sandboxProblem,
+  isUuid,
 } from "@samokoder/core";
 import { createSandboxMetrics } from "./http/sandbox-metrics";
 import type { Runtime } from "./runtime";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SandboxServices {
   sandbox: ManagedSandbox;
@@ -47,7 +46,7 @@ export function createSandboxServices(runtime: Omit<Runtime, "services">): Sandb
     projects: {
       // Ownership is the projects table's owner_id: anything else is "not found", never "forbidden".
       async getOwned(ownerId, projectId) {
-        if (!UUID.test(projectId)) throw notFound("Project");
+        if (!isUuid(projectId)) throw notFound("Project");
         const rows = await runtime.db.query("SELECT id FROM projects WHERE id = $1 AND owner_id = $2", [projectId, ownerId]);
         if (rows.length === 0) throw notFound("Project");
         return rows[0];

@@ -8,8 +8,6 @@ import type { Runtime } from "./runtime";
 import { createSandboxServices, type SandboxServices } from "./sandbox-services";
 
 export interface Services {
-  /** Placeholder key so the object is never empty; capabilities add their services below. */
-  startedAt: Date;
   projects: ProjectsService;
   auth: AuthService;
   workspaces: WorkspaceStore;
@@ -22,7 +20,6 @@ export interface Services {
 
 export async function createServices(runtime: Omit<Runtime, "services">): Promise<Services> {
   return {
-    startedAt: runtime.clock.now(),
     projects: createProjectsService({ db: runtime.db.db, clock: runtime.clock, quota: runtime.config.projectQuota }),
     auth: createAuthService({ db: runtime.db, clock: runtime.clock, config: runtime.config }),
     workspaces: createWorkspaceStore({ dataDir: runtime.config.dataDir }),

@@ -2,6 +2,7 @@
 export * from "./errors/index";
 export * from "./config/index";
 export * from "./clock";
+export * from "./ids";
 export * from "./auth/context";
 export * from "./projects/index";
 export * from "./sandbox/index";

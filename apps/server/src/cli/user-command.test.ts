@@ -1,40 +1,15 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { verifyPassword } from "@samokoder/core";
-import { createPostgresDatabase } from "@samokoder/test-support";
+import { createPostgresDatabase, runCli } from "@samokoder/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** The CLI generates embedded-mode secrets into its data dir; keep them out of the checkout. */
 const DATA_DIR = mkdtempSync(join(tmpdir(), "samokoder-cli-test-"));
-const BIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "samokoder.js");
 
-function samokoder(args: string[], databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        DATABASE_URL: databaseUrl,
-        SAMOKODER_DATA_DIR: DATA_DIR,
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const samokoder = (args: string[], databaseUrl: string) => runCli(args, { DATABASE_URL: databaseUrl, SAMOKODER_DATA_DIR: DATA_DIR });
 
 describe("samokoder user", () => {
   let database: { url: string; drop(): Promise<void> };

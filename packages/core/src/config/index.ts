@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { EnvSchema, type Env } from "./schema";
 import { loadOrCreateSecrets, SECRET_NAMES, secretProblems } from "./secrets";
+import type { SandboxLimits } from "../sandbox/types";
 
 export { EnvSchema, type Env } from "./schema";
 export { GENERATE_HINT, loadOrCreateSecrets, secretProblems } from "./secrets";
@@ -39,13 +40,7 @@ export interface Config {
   projectQuota: Record<Tier, number>;
   metricsToken: string | undefined;
   sandbox: Env["SAMOKODER_SANDBOX"];
-  sandboxSettings: {
-    cpuSeconds: number;
-    memoryBytes: number;
-    processes: number;
-    openFiles: number;
-    outputBytes: number;
-    wallClockMs: number;
+  sandboxSettings: SandboxLimits & {
     registryHosts: string[];
     maxConcurrentPerUser: number;
     projectDiskBytes: number;

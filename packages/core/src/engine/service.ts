@@ -10,8 +10,7 @@ import type { EngineDeps } from "./ports";
 import { findRun, insertRun, lockRun, type RunRecord, toRunRecord } from "./runs/run-store";
 import { presentRun, runSummary } from "./runs/run-view";
 import { initialState, type RunState } from "./runs/state";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../ids";
 
 export interface StartRunInput {
   instruction?: string | undefined;
@@ -47,7 +46,7 @@ export function createRunsService(deps: EngineDeps): RunsService {
   const { db } = deps;
 
   async function owned(ownerId: string, runId: string): Promise<RunRecord> {
-    if (!UUID.test(runId)) throw notFound("Run");
+    if (!isUuid(runId)) throw notFound("Run");
     const run = await findRun(db, runId);
     if (!run || run.ownerId !== ownerId) throw notFound("Run");
     return run;
@@ -85,7 +84,7 @@ export function createRunsService(deps: EngineDeps): RunsService {
     owned,
 
     async start(ownerId, projectId, input) {
-      if (!UUID.test(projectId)) throw notFound("Project");
+      if (!isUuid(projectId)) throw notFound("Project");
       const [project] = await db.query<{ owner_id: string }>("SELECT owner_id FROM projects WHERE id = $1", [projectId]);
       if (!project || project.owner_id !== ownerId) throw notFound("Project");
       const [previous] = await db.query<{ state: RunState }>(
@@ -127,7 +126,7 @@ export function createRunsService(deps: EngineDeps): RunsService {
     },
 
     async list(ownerId, projectId) {
-      if (!UUID.test(projectId)) throw notFound("Project");
+      if (!isUuid(projectId)) throw notFound("Project");
       const rows = await db.query<Parameters<typeof toRunRecord>[0]>(
         "SELECT r.* FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.project_id = $1 AND p.owner_id = $2 ORDER BY r.created_at DESC LIMIT 100",
         [projectId, ownerId],

@@ -6,6 +6,7 @@ import type { Clock } from "../clock";
 import type { Tier } from "../config/index";
 import { notFound, quotaExceeded } from "../errors/index";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { isUuid } from "../ids";
 
 type ProjectStatus = Project["status"];
 type ProjectRow = typeof projects.$inferSelect;
@@ -45,8 +46,6 @@ export interface ProjectsService {
   onDeleted(listener: ProjectDeletedListener): void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function toRecord(row: ProjectRow): ProjectRecord {
   return { ...row, status: row.status as ProjectStatus };
 }
@@ -61,7 +60,7 @@ export function createProjectsService(deps: { db: Database; clock: Clock; quota:
   const listeners: ProjectDeletedListener[] = [];
 
   async function findOwned(ownerId: string, projectId: string): Promise<ProjectRecord> {
-    if (!UUID.test(projectId)) throw notFound("Project");
+    if (!isUuid(projectId)) throw notFound("Project");
     const [row] = await db
       .select()
       .from(projects)

@@ -1,7 +1,8 @@
 // Owns deriving a project's verification commands (install, typecheck, build, test, start) from its package.json.
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { exists } from "./exists";
 
 export interface ProjectChecks {
   install: string;
@@ -24,15 +25,6 @@ const PackageJson = z
     samokoder: z.object({ healthPath: z.string().startsWith("/").max(200).optional() }).optional(),
   })
   .loose();
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** npm's placeholder from `npm init`, which always fails. */
 const PLACEHOLDER_TEST = /no test specified/;

@@ -1,24 +1,15 @@
 // Owns where workspaces live and creating them: work tree `<dataDir>/projects/<id>`, history `<dataDir>/git/<id>.git`.
-import { access, mkdir, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, realpath, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { notFound } from "../errors/index";
 import { Git } from "./git";
 import { GitWorkspace, type Lock } from "./git-workspace";
 import type { Workspace, WorkspaceStore } from "./types";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../ids";
+import { exists } from "./exists";
 
 // Dependencies and build output never belong in a checkpoint, whatever the project's own .gitignore says.
 const EXCLUDES = ["node_modules/", ".npm/", ".cache/", ""].join("\n");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function createWorkspaceStore(options: { dataDir: string }): WorkspaceStore {
   const locks = new Map<string, Promise<unknown>>();
@@ -38,7 +29,7 @@ export function createWorkspaceStore(options: { dataDir: string }): WorkspaceSto
     };
 
   const checkedId = (projectId: string): string => {
-    if (!UUID.test(projectId)) throw notFound("Project");
+    if (!isUuid(projectId)) throw notFound("Project");
     return projectId.toLowerCase();
   };
   const dirOf = (projectId: string) => join(options.dataDir, "projects", checkedId(projectId));
