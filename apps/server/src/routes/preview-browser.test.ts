@@ -77,9 +77,10 @@ describe.each(databaseKinds().slice(0, 1))("preview cookie isolation in Chromium
       { name: "csrf_token", value: session.csrf_token ?? "", domain: "localhost", path: "/", sameSite: "Strict" },
     ]);
     const page = await context.newPage();
-    const apiRequests: Array<Record<string, string>> = [];
+    // allHeaders() resolves later than the request event: keep the promises and await them before asserting.
+    const apiRequestHeaders: Array<Promise<Record<string, string>>> = [];
     page.on("request", (request) => {
-      if (request.url().includes("/api/v1/")) void request.allHeaders().then((headers) => apiRequests.push(headers));
+      if (request.url().includes("/api/v1/")) apiRequestHeaders.push(request.allHeaders());
     });
 
     await page.goto(`http://localhost:${port}/preview/${projectId}/`);
@@ -103,6 +104,7 @@ describe.each(databaseKinds().slice(0, 1))("preview cookie isolation in Chromium
     expect(seen.cookies).not.toContain("csrf_token");
     expect(seen.cookies).not.toContain("samokoder_preview");
     expect(seen.apiResult).toMatch(/^blocked/);
+    const apiRequests = await Promise.all(apiRequestHeaders);
     expect(apiRequests.length).toBeGreaterThan(0);
     for (const headers of apiRequests) expect(headers.cookie ?? "").not.toContain("access_token");
     await context.close();
